@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# 'make check' after the build: checkpatch on every patch, host-side unit
+# tests, then the selftests inside the guest.  Prints one TAP line per test
+# and closes with "N passed, N failed" (", N skipped" when any were).
+# Exit status 1 when anything failed or the guest did not run cleanly.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build
+out=$build/vm/check
+VM_TIMEOUT=${VM_TIMEOUT:-3000}
+
+results=()	# "ok|not ok|skip<TAB>name"
+add() { results+=("$1"$'\t'"$2"); }
+
+# ------------------------------------------------------------- checkpatch
+patches=()
+while read -r p; do
+	[ -n "$p" ] && patches+=("$top/kernel-patches/$p")
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/kernel-patches/series" 2>/dev/null)
+if [ ${#patches[@]} -eq 0 ]; then
+	add skip "checkpatch --strict on kernel-patches/ (no patches in the series)"
+else
+	bad=0
+	for p in "${patches[@]}"; do
+		log=$(cd "$build/linux" && ./scripts/checkpatch.pl --strict --no-signoff-check --terse "$p" 2>&1) || true
+		if grep -q 'ERROR:' <<<"$log"; then
+			echo "$log" | grep 'ERROR:' | sed "s|^|# $(basename "$p"): |"
+			bad=1
+		fi
+	done
+	if [ $bad = 0 ]; then
+		add ok "checkpatch --strict: no errors in ${#patches[@]} patch(es)"
+	else
+		add "not ok" "checkpatch --strict: errors (above)"
+	fi
+fi
+
+# ------------------------------------------------------------- host unit tests
+for t in "$build"/vswapctl/tests/test_*; do
+	[ -x "$t" ] || continue
+	name="host: vswapctl/$(basename "$t")"
+	if "$t" > "$build/vswapctl/tests/$(basename "$t").log" 2>&1; then
+		add ok "$name ($(grep -c '^ok' "$build/vswapctl/tests/$(basename "$t").log") checks)"
+	else
+		grep -E '^(not ok|#)' "$build/vswapctl/tests/$(basename "$t").log" | sed 's/^/# /'
+		add "not ok" "$name"
+	fi
+done
+
+# ------------------------------------------------------------- guest selftests
+echo "check: running the selftests in the guest (console follows)"
+"$top/scripts/vm" -o "$out" -d 2G -m 2G -c 2 -t "$VM_TIMEOUT" --no-splat-check -- \
+	"$build/selftests/run_guest.sh" ${VSWAP_TESTS:-}
+vmrc=$?
+
+planned=$(grep -m1 -E '^1\.\.[0-9]+' "$out/output.log" 2>/dev/null | cut -d. -f3)
+seen=0
+while IFS= read -r line; do
+	case $line in
+	"ok "*"# SKIP"*) add skip "guest: $(sed -E 's/^ok [0-9]+ //; s/ # SKIP.*//' <<<"$line")" ;;
+	"ok "*)          add ok "guest: $(sed -E 's/^ok [0-9]+ //' <<<"$line")" ;;
+	"not ok "*)      add "not ok" "guest: $(sed -E 's/^not ok [0-9]+ //' <<<"$line")" ;;
+	*) continue ;;
+	esac
+	seen=$((seen + 1))
+done < <(tr -d '\r' < "$out/output.log" 2>/dev/null)
+if [ -z "$planned" ]; then
+	add "not ok" "guest: the selftest runner did not start (vm exit $vmrc; see build/vm/check/console.log)"
+elif [ "$seen" -lt "$planned" ]; then
+	for ((i = seen; i < planned; i++)); do
+		add "not ok" "guest: test $((i + 1)) of $planned did not run (vm exit $vmrc: guest crashed or timed out)"
+	done
+fi
+case $vmrc in
+124) add "not ok" "guest: finished within ${VM_TIMEOUT}s" ;;
+125) add "not ok" "guest: booted and shut down cleanly (see build/vm/check/console.log)" ;;
+esac
+if [ -s "$out/splats.log" ]; then
+	sed 's/^/# splat: /' "$out/splats.log"
+	add "not ok" "guest kernel log has no BUG/WARNING/Oops/lockdep splat"
+elif [ -f "$out/dmesg.log" ]; then
+	add ok "guest kernel log has no BUG/WARNING/Oops/lockdep splat"
+fi
+
+# ------------------------------------------------------------- report
+pass=0 fail=0 skip=0
+echo
+echo "TAP version 13"
+echo "1..${#results[@]}"
+i=0
+for r in "${results[@]}"; do
+	i=$((i + 1))
+	st=${r%%$'\t'*}
+	name=${r#*$'\t'}
+	case $st in
+	ok)     echo "ok $i $name"; pass=$((pass + 1)) ;;
+	skip)   echo "ok $i $name # SKIP"; skip=$((skip + 1)) ;;
+	*)      echo "not ok $i $name"; fail=$((fail + 1)) ;;
+	esac
+done
+if [ $skip -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]

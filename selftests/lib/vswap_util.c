@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the vswap selftests; see vswap_util.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
+
+#include "kselftest.h"
+#include "vswap_util.h"
+
+int write_file(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	int fd, err = 0;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		ksft_print_msg("open %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	n = write(fd, val, len);
+	if (n < 0) {
+		err = -errno;
+		ksft_print_msg("write '%s' to %s: %s\n", val, path, strerror(errno));
+	} else if ((size_t)n != len) {
+		err = -EIO;
+		ksft_print_msg("short write to %s\n", path);
+	}
+	close(fd);
+	return err;
+}
+
+int read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+
+		ksft_print_msg("open %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int err = -errno;
+
+		ksft_print_msg("read %s: %s\n", path, strerror(errno));
+		close(fd);
+		return err;
+	}
+	buf[n] = '\0';
+	close(fd);
+	return (int)n;
+}
+
+static void cg_path(char *out, size_t len, const char *cg, const char *file)
+{
+	if (file)
+		snprintf(out, len, "%s/%s/%s", CGROUP_ROOT, cg, file);
+	else
+		snprintf(out, len, "%s/%s", CGROUP_ROOT, cg);
+}
+
+int cg_create(const char *cg)
+{
+	char path[PATH_MAX], ctl[256];
+
+	/* The memory controller must be delegated to our children. */
+	if (read_file(CGROUP_ROOT "/cgroup.subtree_control", ctl, sizeof(ctl)) < 0)
+		return -1;
+	if (!strstr(ctl, "memory") &&
+	    write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory") < 0)
+		return -1;
+	cg_path(path, sizeof(path), cg, NULL);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		ksft_print_msg("mkdir %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int cg_destroy(const char *cg)
+{
+	char path[PATH_MAX];
+	int i;
+
+	cg_path(path, sizeof(path), cg, "cgroup.kill");
+	if (access(path, F_OK) == 0)
+		write_file(path, "1");
+	cg_path(path, sizeof(path), cg, NULL);
+	/* Killed tasks take a moment to leave the cgroup. */
+	for (i = 0; i < 200; i++) {
+		if (!rmdir(path) || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			break;
+		usleep(10000);
+	}
+	ksft_print_msg("rmdir %s: %s\n", path, strerror(errno));
+	return -errno;
+}
+
+int cg_write(const char *cg, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+
+	cg_path(path, sizeof(path), cg, file);
+	return write_file(path, val);
+}
+
+int cg_read(const char *cg, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	cg_path(path, sizeof(path), cg, file);
+	return read_file(path, buf, len);
+}
+
+long long cg_read_ll(const char *cg, const char *file)
+{
+	char buf[64];
+
+	if (cg_read(cg, file, buf, sizeof(buf)) < 0)
+		return -1;
+	if (!strncmp(buf, "max", 3))
+		return LLONG_MAX;
+	return strtoll(buf, NULL, 10);
+}
+
+/* Value of "key value" line @key in a text of such lines, or -1. */
+static long long keyed_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && (p[klen] == ' ' || p[klen] == ':'))
+			return strtoll(p + klen + 1 + strspn(p + klen + 1, " :\t"), NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+long long cg_stat(const char *cg, const char *key)
+{
+	static char buf[16384];
+
+	if (cg_read(cg, "memory.stat", buf, sizeof(buf)) < 0)
+		return -1;
+	return keyed_value(buf, key);
+}
+
+int cg_enter(const char *cg, pid_t pid)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%d", (int)pid);
+	return cg_write(cg, "cgroup.procs", val);
+}
+
+uint64_t cg_id(const char *cg)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	cg_path(path, sizeof(path), cg, NULL);
+	if (stat(path, &st)) {
+		ksft_print_msg("stat %s: %s\n", path, strerror(errno));
+		return 0;
+	}
+	return st.st_ino;
+}
+
+long long vmstat(const char *key)
+{
+	static char buf[65536];
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	return keyed_value(buf, key);
+}
+
+long long meminfo_kb(const char *key)
+{
+	static char buf[16384];
+
+	if (read_file("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	return keyed_value(buf, key);
+}
+
+#define ZSWAP_ENABLED "/sys/module/zswap/parameters/enabled"
+static int zswap_saved = -1;
+
+int zswap_set_enabled(bool on)
+{
+	char buf[8];
+
+	if (zswap_saved < 0 && read_file(ZSWAP_ENABLED, buf, sizeof(buf)) > 0)
+		zswap_saved = buf[0] == 'Y';
+	return write_file(ZSWAP_ENABLED, on ? "Y" : "N");
+}
+
+void zswap_restore(void)
+{
+	if (zswap_saved >= 0)
+		write_file(ZSWAP_ENABLED, zswap_saved ? "Y" : "N");
+}
+
+const char *scratch_dir(void)
+{
+	const char *dir = getenv("VSWAP_SCRATCH");
+
+	return dir && *dir ? dir : NULL;
+}
+
+int swapfile_add(const char *path, size_t size)
+{
+	char cmd[PATH_MAX + 64];
+	int fd, err;
+
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err = -errno;
+		ksft_print_msg("create %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	err = posix_fallocate(fd, 0, size);
+	close(fd);
+	if (err) {
+		ksft_print_msg("fallocate %s (%zu bytes): %s\n", path, size, strerror(err));
+		return -err;
+	}
+	snprintf(cmd, sizeof(cmd), "mkswap -q '%s' >/dev/null", path);
+	if (system(cmd)) {
+		ksft_print_msg("mkswap %s failed\n", path);
+		return -EIO;
+	}
+	if (swapon(path, 0)) {
+		err = -errno;
+		ksft_print_msg("swapon %s: %s\n", path, strerror(errno));
+		unlink(path);
+		return err;
+	}
+	return 0;
+}
+
+int swapfile_remove(const char *path)
+{
+	int err = 0;
+
+	if (swapoff(path)) {
+		err = -errno;
+		ksft_print_msg("swapoff %s: %s\n", path, strerror(errno));
+	}
+	unlink(path);
+	return err;
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+	/* splitmix64 finalizer */
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/*
+ * A compressible page: a 64-byte header unique to (index, seed), then the
+ * same 16 words repeated, also derived from the header.  Any page mix-up,
+ * stale page or zero page fails the check.
+ */
+void pattern_fill(void *page, uint64_t index, uint64_t seed)
+{
+	uint64_t *w = page, h = mix64(index ^ mix64(seed));
+	size_t i;
+
+	w[0] = index;
+	w[1] = seed;
+	w[2] = h;
+	for (i = 3; i < 8; i++)
+		w[i] = mix64(h + i);
+	for (i = 8; i < PAGE_SZ / 8; i++)
+		w[i] = w[8 + (i % 16) % 8] ^ (i % 16);
+}
+
+bool pattern_check(const void *page, uint64_t index, uint64_t seed)
+{
+	uint64_t buf[PAGE_SZ / 8];
+
+	pattern_fill(buf, index, seed);
+	return !memcmp(buf, page, PAGE_SZ);
+}
+
+void random_fill(void *page, uint64_t index, uint64_t seed)
+{
+	uint64_t *w = page, s = mix64(index ^ mix64(~seed));
+	size_t i;
+
+	for (i = 0; i < PAGE_SZ / 8; i++)
+		w[i] = mix64(s + i);
+}
+
+bool random_check(const void *page, uint64_t index, uint64_t seed)
+{
+	uint64_t buf[PAGE_SZ / 8];
+
+	random_fill(buf, index, seed);
+	return !memcmp(buf, page, PAGE_SZ);
+}
+
+void fill_range(void *buf, size_t npages, uint64_t seed, bool random)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++) {
+		void *p = (char *)buf + i * PAGE_SZ;
+
+		if (random)
+			random_fill(p, i, seed);
+		else
+			pattern_fill(p, i, seed);
+	}
+}
+
+size_t check_range(const void *buf, size_t npages, uint64_t seed, bool random)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < npages; i++) {
+		const void *p = (const char *)buf + i * PAGE_SZ;
+		bool ok = random ? random_check(p, i, seed) : pattern_check(p, i, seed);
+
+		if (!ok && bad++ < 5)
+			ksft_print_msg("page %zu: content mismatch (first word %#llx)\n",
+				       i, (unsigned long long)*(const uint64_t *)p);
+	}
+	return bad;
+}
+
+int pagemap_read(const void *addr, size_t npages, uint64_t *out)
+{
+	off_t off = (uintptr_t)addr / PAGE_SZ * sizeof(uint64_t);
+	size_t len = npages * sizeof(uint64_t);
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ksft_print_msg("open /proc/self/pagemap: %s\n", strerror(errno));
+		return -1;
+	}
+	n = pread(fd, out, len, off);
+	close(fd);
+	if (n != (ssize_t)len) {
+		ksft_print_msg("read /proc/self/pagemap: %s\n", n < 0 ? strerror(errno) : "short read");
+		return -1;
+	}
+	return 0;
+}
+
+int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		ksft_print_msg("fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (cg_enter(cg, getpid()))
+			_exit(125);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		ksft_print_msg("waitpid: %s\n", strerror(errno));
+		return -1;
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

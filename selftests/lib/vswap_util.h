@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the vswap selftests: cgroup v2 setup, counters from
+ * memory.stat and /proc/vmstat, swap devices, page patterns, pagemap.
+ *
+ * Functions that can fail return a negative errno (or -1 with errno set)
+ * and print what failed with ksft_print_msg(), so a test only has to check
+ * the result and report.
+ */
+#ifndef VSWAP_UTIL_H
+#define VSWAP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define PAGE_SZ		4096UL
+#define MB		(1024UL * 1024UL)
+
+/* Cgroups: @cg is a path relative to CGROUP_ROOT. */
+int cg_create(const char *cg);
+int cg_destroy(const char *cg);
+int cg_write(const char *cg, const char *file, const char *val);
+int cg_read(const char *cg, const char *file, char *buf, size_t len);
+long long cg_read_ll(const char *cg, const char *file);
+long long cg_stat(const char *cg, const char *key);
+int cg_enter(const char *cg, pid_t pid);
+uint64_t cg_id(const char *cg);
+
+/* System counters; -1 when the key is absent. */
+long long vmstat(const char *key);
+long long meminfo_kb(const char *key);
+
+/* sysfs/procfs text files. */
+int write_file(const char *path, const char *val);
+int read_file(const char *path, char *buf, size_t len);
+
+/* zswap on or off (saves the previous state for zswap_restore()). */
+int zswap_set_enabled(bool on);
+void zswap_restore(void);
+
+/*
+ * A swapfile of @size bytes at @path (on the runner's scratch disk, see
+ * scratch_dir()), formatted and activated.  swapfile_remove() deactivates
+ * and deletes it.
+ */
+const char *scratch_dir(void);
+int swapfile_add(const char *path, size_t size);
+int swapfile_remove(const char *path);
+
+/* A per-page pattern derived from the page index and a seed (compressible). */
+void pattern_fill(void *page, uint64_t index, uint64_t seed);
+bool pattern_check(const void *page, uint64_t index, uint64_t seed);
+/* Incompressible pseudo-random page, also reproducible from index and seed. */
+void random_fill(void *page, uint64_t index, uint64_t seed);
+bool random_check(const void *page, uint64_t index, uint64_t seed);
+
+/* Fill or check @npages pages at @buf; check returns the number of bad pages. */
+void fill_range(void *buf, size_t npages, uint64_t seed, bool random);
+size_t check_range(const void *buf, size_t npages, uint64_t seed, bool random);
+
+/* /proc/self/pagemap entry of @addr (bit 63 present, bit 62 swapped). */
+#define PM_PRESENT	(1ULL << 63)
+#define PM_SWAP		(1ULL << 62)
+int pagemap_read(const void *addr, size_t npages, uint64_t *out);
+
+/*
+ * Run @fn(@arg) in a child that first moves itself into @cg; returns the
+ * child's exit status (0..255), 128+signal when it was killed, or -1.
+ */
+int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg);
+
+#endif

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The guest runs the kernel we built: its release matches the build tree,
+# its BTF is exported (BPF CO-RE needs it) and the configuration carries
+# the options the rest of the suite relies on.
+set -u
+ksft_pass=0 ksft_fail=1 ksft_skip=4
+n=0 failed=0
+
+ok()     { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+
+echo "TAP version 13"
+echo "1..4"
+
+want=${VSWAP_KERNEL_RELEASE:-}
+have=$(uname -r)
+if [ -n "$want" ] && [ "$have" = "$want" ]; then
+	ok "uname -r is the built release ($have)"
+else
+	echo "# uname -r: '$have', build tree says: '${want:-<VSWAP_KERNEL_RELEASE unset>}'"
+	not_ok "uname -r is the built release"
+fi
+
+if [ -s /sys/kernel/btf/vmlinux ]; then
+	ok "/sys/kernel/btf/vmlinux exists ($(stat -c %s /sys/kernel/btf/vmlinux) bytes)"
+else
+	not_ok "/sys/kernel/btf/vmlinux exists"
+fi
+
+missing=""
+cfg=$(zcat /proc/config.gz 2>/dev/null || true)
+for opt in CONFIG_SMP CONFIG_SWAP CONFIG_ZSWAP CONFIG_MEMCG CONFIG_TRANSPARENT_HUGEPAGE \
+	   CONFIG_BPF_SYSCALL CONFIG_BPF_JIT CONFIG_DEBUG_INFO_BTF CONFIG_PSI; do
+	grep -qx "$opt=y" <<<"$cfg" || missing="$missing $opt"
+done
+if [ -n "$cfg" ] && [ -z "$missing" ]; then
+	ok "/proc/config.gz has the options the suite needs"
+else
+	echo "# missing from /proc/config.gz:${missing:- (no /proc/config.gz)}"
+	not_ok "/proc/config.gz has the options the suite needs"
+fi
+
+if grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts && grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
+	ok "cgroup v2 is mounted with the memory controller"
+else
+	not_ok "cgroup v2 is mounted with the memory controller"
+fi
+
+[ $failed -eq 0 ] && exit $ksft_pass
+exit $ksft_fail
