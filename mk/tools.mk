@@ -22,7 +22,7 @@ BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BB)/%.skel.h,$(BPF_SRCS))
 BPF_HDRS   := $(wildcard bpf/*.h)
 
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
-USER_CPPFLAGS := -I$(BB) -I$(LIBBPF_INC) -I$(TOP)/include
+USER_CPPFLAGS := -I$(BB) -I$(LIBBPF_INC) -I$(TOP)/bpf
 USER_LDLIBS := $(LIBBPF_A) -lelf -lz -lzstd
 
 VSWAPCTL_SRCS := $(wildcard tools/vswapctl/*.c)
@@ -72,6 +72,7 @@ $(VMLINUX_H): $(VMLINUX) $(BPFTOOL)
 $(BB)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H)
 	@echo "  CLANG   $<"
 	@$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 \
+		-fms-extensions -Wno-microsoft-anon-tag \
 		-I$(BB) -I$(LIBBPF_INC) -I$(TOP)/bpf -c $< -o $@
 	@$(LLVM_STRIP) -g $@ 2>/dev/null || true
 

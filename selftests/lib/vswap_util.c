@@ -279,8 +279,8 @@ static inline uint64_t mix64(uint64_t x)
 }
 
 /*
- * A compressible page: a 64-byte header unique to (index, seed), then the
- * same 16 words repeated, also derived from the header.  Any page mix-up,
+ * A compressible page: a 64-byte header unique to (index, seed), then a
+ * period of 80 words derived from the header.  Any page mix-up,
  * stale page or zero page fails the check.
  */
 void pattern_fill(void *page, uint64_t index, uint64_t seed)
@@ -294,7 +294,7 @@ void pattern_fill(void *page, uint64_t index, uint64_t seed)
 	for (i = 3; i < 8; i++)
 		w[i] = mix64(h + i);
 	for (i = 8; i < PAGE_SZ / 8; i++)
-		w[i] = w[8 + (i % 16) % 8] ^ (i % 16);
+		w[i] = w[3 + i % 5] ^ (i % 16);
 }
 
 bool pattern_check(const void *page, uint64_t index, uint64_t seed)
