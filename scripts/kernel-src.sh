@@ -41,7 +41,7 @@ EOS
 		-o "Debug::NoLocking=1"
 		-o "APT::Sandbox::User=root"
 	)
-	note "fetching $KERNEL_PKG=$KERNEL_PKG_VERSION from $DEBIAN_MIRROR $DEBIAN_SUITE"
+	note "fetching $KERNEL_PKG=$KERNEL_PKG_VERSION from $DEBIAN_MIRROR $DEBIAN_SUITE" >&2
 	apt-get "${opts[@]}" -q update >&2 ||
 		die "apt-get update against $DEBIAN_SUITE failed; pass KERNEL_TARBALL=/path/to/linux-source-7.3.tar.xz"
 	(cd "$apt/cache" && apt-get "${opts[@]}" -q download "$KERNEL_PKG=$KERNEL_PKG_VERSION" >&2) ||
