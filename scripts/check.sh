@@ -22,7 +22,8 @@ if [ ${#patches[@]} -eq 0 ]; then
 else
 	bad=0
 	for p in "${patches[@]}"; do
-		log=$(cd "$build/linux" && ./scripts/checkpatch.pl --strict --no-signoff-check --terse "$p" 2>&1) || true
+		# /usr/bin first: checkpatch's SPDX check wants Debian's python3-ply.
+		log=$(cd "$build/linux" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse "$p" 2>&1) || true
 		if grep -q 'ERROR:' <<<"$log"; then
 			echo "$log" | grep 'ERROR:' | sed "s|^|# $(basename "$p"): |"
 			bad=1

@@ -143,10 +143,13 @@ mkdir -p "$tree.tmp"
 tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
 [ -f "$tree.tmp/Makefile" ] || die "'$tarball' does not look like a kernel source tarball"
 git -C "$tree.tmp" init -q -b vswap
-git -C "$tree.tmp" config user.name "vswap build"
-git -C "$tree.tmp" config user.email "vswap@localhost"
+git -C "$tree.tmp" config user.name "vswap developers"
+git -C "$tree.tmp" config user.email "vswap-devel@localhost"
 git -C "$tree.tmp" config core.autocrlf false
 git -C "$tree.tmp" config gc.auto 0
+# Debian's .gitignore ignores every top-level path (for its packaging
+# repository): drop that stanza, or new files would need 'git add -f'.
+sed -i '/^# Debian packaging: ignore everything/,$d' "$tree.tmp/.gitignore"
 git -C "$tree.tmp" add -A -f .
 GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" \
 	git -C "$tree.tmp" commit -q -m "Linux $KERNEL_PKG $KERNEL_PKG_VERSION (base of the vswap series)"

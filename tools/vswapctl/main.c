@@ -137,28 +137,31 @@ static int cmd_status(bool json)
 	if (json)
 		json_end_object(&j);
 
-	/* vswap: present once the vswap series is applied */
-	if (read_text("/sys/kernel/mm/vswap/enabled", val, sizeof(val)) >= 0) {
-		chomp(val);
-		if (json) {
+	/* vswap: present with CONFIG_VSWAP */
+	err = read_text("/sys/kernel/mm/vswap/stat", buf, sizeof(buf));
+	if (err >= 0) {
+		char *line, *save = NULL;
+
+		if (json)
 			json_begin_object(&j, "vswap");
-			json_str(&j, "enabled", val);
-		} else {
-			printf("vswap:\n  %-26s %s\n", "enabled", val);
+		else
+			printf("vswap:\n");
+		if (read_text("/sys/kernel/mm/vswap/enabled", val, sizeof(val)) >= 0) {
+			chomp(val);
+			if (json)
+				json_str(&j, "enabled", val);
+			else
+				printf("  %-26s %s\n", "enabled", val);
 		}
-		if (read_text("/sys/kernel/mm/vswap/stat", buf, sizeof(buf)) >= 0) {
-			char *line, *save = NULL;
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char key[64];
 
-			for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-				char key[64];
-
-				if (sscanf(line, "%63s %lld", key, &v) != 2)
-					continue;
-				if (json)
-					json_int(&j, key, v);
-				else
-					printf("  %-26s %lld\n", key, v);
-			}
+			if (sscanf(line, "%63s %lld", key, &v) != 2)
+				continue;
+			if (json)
+				json_int(&j, key, v);
+			else
+				printf("  %-26s %lld\n", key, v);
 		}
 		if (json)
 			json_end_object(&j);
