@@ -57,8 +57,8 @@ kconfig: kernel-src
 
 kernel: kconfig
 	@echo "kernel: building bzImage in build/kbuild ($(if $(CCACHE),with,without) ccache)"
-	+@$(KMAKE) bzImage 2>&1 | tee $(B)/kernel-build.log | grep -E --line-buffered '^(  LD |  BTF|  CC .*version|.*(error|warning):)|Kernel: ' || true
-	@test -f $(BZIMAGE) -a -f $(VMLINUX) && [ $(BZIMAGE) -nt $(KOBJ)/.config ] || \
+	+@$(KMAKE) bzImage 2>&1 | tee $(B)/kernel-build.log | \
+		{ grep -E --line-buffered '^(  LD |  BTF|  CC .*version|.*(error|warning):)|Kernel: ' || true; } || \
 		{ echo "kernel: error: build failed; see build/kernel-build.log" >&2; tail -n 30 $(B)/kernel-build.log >&2; exit 1; }
 	@echo "kernel: $$(cat $(KOBJ)/include/config/kernel.release) ready: build/kbuild/arch/x86/boot/bzImage"
 

@@ -9,7 +9,7 @@ pkgs=(
 	libelf-dev libssl-dev zlib1g-dev libzstd-dev libcap-dev
 	dwarves clang-19 llvm-19 lld-19
 	qemu-system-x86 busybox-static ccache
-	e2fsprogs util-linux procps python3 python3-ply
+	e2fsprogs util-linux procps python3 python3-ply python3-git
 	bpftrace stress-ng
 )
 

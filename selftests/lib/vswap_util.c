@@ -397,3 +397,32 @@ int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg)
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
 }
+
+long long vswap_stat(const char *key)
+{
+	char buf[4096];
+
+	if (read_file("/sys/kernel/mm/vswap/stat", buf, sizeof(buf)) < 0)
+		return -1;
+	return keyed_value(buf, key);
+}
+
+int vswap_set_enabled(bool on)
+{
+	return write_file("/sys/kernel/mm/vswap/enabled", on ? "1" : "0");
+}
+
+void swapoff_all(void)
+{
+	if (system("swapoff -a 2>/dev/null"))
+		ksft_print_msg("swapoff -a failed\n");
+}
+
+long long cg_event(const char *cg, const char *key)
+{
+	char buf[4096];
+
+	if (cg_read(cg, "memory.events", buf, sizeof(buf)) < 0)
+		return -1;
+	return keyed_value(buf, key);
+}

@@ -33,6 +33,15 @@ uint64_t cg_id(const char *cg);
 long long vmstat(const char *key);
 long long meminfo_kb(const char *key);
 
+/* A key of /sys/kernel/mm/vswap/stat; -1 when absent. */
+long long vswap_stat(const char *key);
+/* Write /sys/kernel/mm/vswap/enabled. */
+int vswap_set_enabled(bool on);
+/* Every swap device off (the virtual one is not one). */
+void swapoff_all(void);
+/* memory.events key of a cgroup; -1 when absent. */
+long long cg_event(const char *cg, const char *key);
+
 /* sysfs/procfs text files. */
 int write_file(const char *path, const char *val);
 int read_file(const char *path, char *buf, size_t len);
