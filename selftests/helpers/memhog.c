@@ -3,9 +3,11 @@
  * memhog: write a working set of patterned pages, read it back a number of
  * times, verify every page.  Used by the demo and by stress runs.
  *
- *   memhog [-s SIZE] [-p PASSES] [-r]      SIZE like 256M (default 256M)
+ *   memhog [-s SIZE] [-p PASSES] [-r] [-w SECONDS]
  *
- * -r writes incompressible pages instead of compressible ones.  Exit
+ * SIZE like 256M (default 256M). -r writes incompressible pages instead of
+ * compressible ones; -w waits that long between writing and verifying, so
+ * that others can look at the swapped-out state.  Exit
  * status 0 when every page read back intact, 1 on corruption, 2 on error.
  */
 #include <errno.h>
@@ -30,13 +32,13 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	unsigned long long size = 256 * MB;
-	int passes = 1, c, i;
+	int passes = 1, wait = 0, c, i;
 	bool random = false;
 	size_t npages, bad;
 	char *buf, *end;
 	double t;
 
-	while ((c = getopt(argc, argv, "s:p:r")) != -1) {
+	while ((c = getopt(argc, argv, "s:p:rw:")) != -1) {
 		switch (c) {
 		case 's':
 			size = strtoull(optarg, &end, 10);
@@ -55,8 +57,11 @@ int main(int argc, char **argv)
 		case 'r':
 			random = true;
 			break;
+		case 'w':
+			wait = atoi(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: memhog [-s SIZE] [-p PASSES] [-r]\n");
+			fprintf(stderr, "usage: memhog [-s SIZE] [-p PASSES] [-r] [-w SECONDS]\n");
 			return 2;
 		}
 	}
@@ -75,6 +80,9 @@ int main(int argc, char **argv)
 	fill_range(buf, npages, 42, random);
 	printf("memhog: wrote %zu pages (%llu MiB, %s) in %.1f s\n", npages, size >> 20,
 	       random ? "incompressible" : "compressible", now() - t);
+	fflush(stdout);
+	if (wait > 0)
+		sleep(wait);
 	for (i = 0; i < passes; i++) {
 		t = now();
 		bad = check_range(buf, npages, 42, random);
