@@ -114,6 +114,7 @@ static int run_job(struct job *job, void (*probe)(void *), void *parg)
 
 struct sample {
 	long long slots, zswap, zero, clusters, stored;
+	long long cg_zswap, cg_zero;	/* memory.stat vswap_zswap, vswap_zero, in pages */
 };
 
 static long long zswap_stored_pages(void)
@@ -134,8 +135,11 @@ static void take_sample(void *arg)
 	s->zero = vswap_stat("zero");
 	s->clusters = vswap_stat("clusters");
 	s->stored = zswap_stored_pages();
-	ksft_print_msg("during: slots %lld zswap %lld zero %lld clusters %lld, zswap stored_pages %lld\n",
-		       s->slots, s->zswap, s->zero, s->clusters, s->stored);
+	/* memory.stat reports them in bytes */
+	s->cg_zswap = cg_stat(CG, "vswap_zswap") / (long long)PAGE_SZ;
+	s->cg_zero = cg_stat(CG, "vswap_zero") / (long long)PAGE_SZ;
+	ksft_print_msg("during: slots %lld zswap %lld zero %lld clusters %lld, zswap stored_pages %lld, memory.stat vswap_zswap %lld vswap_zero %lld\n",
+		       s->slots, s->zswap, s->zero, s->clusters, s->stored, s->cg_zswap, s->cg_zero);
 }
 
 static int set_limit(const char *val)
@@ -168,6 +172,9 @@ static void test_patterned(void)
 	ksft_test_result(s.slots > 0 && s.zswap > 0,
 			 "virtual slots in use while the data is out (%lld, %lld in zswap)\n",
 			 s.slots, s.zswap);
+	ksft_test_result(s.cg_zswap == s.zswap && cg_stat(CG, "vswap_zswap") == 0,
+			 "memory.stat vswap_zswap: %lld while out (device: %lld), 0 after (%lld)\n",
+			 s.cg_zswap, s.zswap, cg_stat(CG, "vswap_zswap"));
 	ksft_test_result(vswap_stat("slots") == 0 && vswap_stat("clusters") == base_clusters,
 			 "after exit: no slots in use, clusters back to %lld (%lld, %lld)\n",
 			 base_clusters, vswap_stat("slots"), vswap_stat("clusters"));
@@ -186,6 +193,9 @@ static void test_zero(void)
 	zero_want = (long long)(96 * MB / PAGE_SZ) * 9 / 10;
 	ksft_test_result(ret == 0, "128M of zero pages under memory.max=32M read back as zeros\n");
 	ksft_test_result(s.zero >= zero_want, "zero slots counted (%lld >= %lld)\n", s.zero, zero_want);
+	ksft_test_result(s.cg_zero == s.zero && cg_stat(CG, "vswap_zero") == 0,
+			 "memory.stat vswap_zero: %lld while out (device: %lld), 0 after (%lld)\n",
+			 s.cg_zero, s.zero, cg_stat(CG, "vswap_zero"));
 	ksft_test_result(s.stored >= 0 && s.stored - before < 256,
 			 "the zswap pool did not grow by them (%lld -> %lld pages)\n", before, s.stored);
 }
@@ -282,7 +292,7 @@ int main(void)
 	ksft_print_header();
 	if (vswap_stat("slots") < 0)
 		ksft_exit_fail_msg("no /sys/kernel/mm/vswap/stat\n");
-	ksft_set_plan(13);
+	ksft_set_plan(15);
 
 	swapoff_all();
 	if (zswap_set_enabled(true) || vswap_set_enabled(true))

@@ -49,6 +49,7 @@ static const char *const memcg_files[] = {
 static const char *const memcg_stat_keys[] = {
 	"anon", "file", "shmem", "swapcached", "zswap", "zswapped", "zswap_incomp",
 	"pswpin", "pswpout", "zswpin", "zswpout", "zswpwb",
+	"vswap_zswap", "vswap_zero",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
