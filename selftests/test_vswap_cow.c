@@ -94,11 +94,7 @@ int main(void)
 
 	ksft_print_header();
 	ksft_set_plan(4);
-	swapoff_all();
-	if (zswap_set_enabled(true) || vswap_set_enabled(true))
-		ksft_exit_fail_msg("cannot enable zswap and vswap\n");
-	if (cg_create(CG))
-		ksft_exit_fail_msg("cannot create cgroup %s\n", CG);
+	vswap_test_setup(CG);
 	baseline = vswap_stat("slots");
 
 	ret = run_in_cgroup(CG, parent, NULL);

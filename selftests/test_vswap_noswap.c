@@ -294,11 +294,7 @@ int main(void)
 		ksft_exit_fail_msg("no /sys/kernel/mm/vswap/stat\n");
 	ksft_set_plan(15);
 
-	swapoff_all();
-	if (zswap_set_enabled(true) || vswap_set_enabled(true))
-		ksft_exit_fail_msg("cannot enable zswap and vswap\n");
-	if (cg_create(CG))
-		ksft_exit_fail_msg("cannot create cgroup %s\n", CG);
+	vswap_test_setup(CG);
 
 	test_patterned();
 	test_zero();

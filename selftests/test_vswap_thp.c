@@ -77,9 +77,7 @@ int main(void)
 
 	ksft_print_header();
 	ksft_set_plan(4);
-	swapoff_all();
-	if (zswap_set_enabled(true) || vswap_set_enabled(true))
-		ksft_exit_fail_msg("cannot enable zswap and vswap\n");
+	vswap_test_setup(NULL);
 	if (access(THP "/enabled", W_OK))
 		ksft_exit_skip("no THP control\n");
 	save_and_set(THP "/enabled", saved_thp, "always");

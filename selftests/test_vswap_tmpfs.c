@@ -73,9 +73,7 @@ int main(void)
 
 	ksft_print_header();
 	ksft_set_plan(4);
-	swapoff_all();
-	if (zswap_set_enabled(true) || vswap_set_enabled(true))
-		ksft_exit_fail_msg("cannot enable zswap and vswap\n");
+	vswap_test_setup(NULL);
 	mkdir(MNT, 0755);
 	if (mount("tmpfs", MNT, "tmpfs", 0, "size=256M"))
 		ksft_exit_fail_msg("mount tmpfs on %s: %s\n", MNT, strerror(errno));

@@ -426,3 +426,12 @@ long long cg_event(const char *cg, const char *key)
 		return -1;
 	return keyed_value(buf, key);
 }
+
+void vswap_test_setup(const char *cg)
+{
+	swapoff_all();
+	if (zswap_set_enabled(true) || vswap_set_enabled(true))
+		ksft_exit_fail_msg("cannot enable zswap and vswap\n");
+	if (cg && cg_create(cg))
+		ksft_exit_fail_msg("cannot create cgroup %s\n", cg);
+}

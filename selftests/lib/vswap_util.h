@@ -39,6 +39,11 @@ long long vswap_stat(const char *key);
 int vswap_set_enabled(bool on);
 /* Every swap device off (the virtual one is not one). */
 void swapoff_all(void);
+/*
+ * Common start of a vswap test: no swap device, zswap and vswap on, the
+ * cgroup @cg created (NULL: none). Exits the test as failed on error.
+ */
+void vswap_test_setup(const char *cg);
 /* memory.events key of a cgroup; -1 when absent. */
 long long cg_event(const char *cg, const char *key);
 
