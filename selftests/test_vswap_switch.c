@@ -44,6 +44,7 @@ static char *map_and_pageout(uint64_t seed, int *type)
 
 	if (buf == MAP_FAILED)
 		return NULL;
+	pin_to_one_cpu();
 	madvise(buf, NPAGES * PAGE_SZ, MADV_NOHUGEPAGE);
 	fill_range(buf, NPAGES, seed, false);
 	madvise(buf, NPAGES * PAGE_SZ, MADV_PAGEOUT);

@@ -39,6 +39,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	pin_to_one_cpu();
 	buf = mmap(NULL, n * PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED) {
 		fprintf(stderr, "pageout: mmap: %s\n", strerror(errno));

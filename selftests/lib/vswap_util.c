@@ -2,6 +2,7 @@
 /* Helpers shared by the vswap selftests; see vswap_util.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,6 +373,16 @@ int pagemap_read(const void *addr, size_t npages, uint64_t *out)
 	return 0;
 }
 
+void pin_to_one_cpu(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		ksft_print_msg("sched_setaffinity: %s\n", strerror(errno));
+}
+
 int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg)
 {
 	int status;
@@ -387,6 +398,7 @@ int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg)
 	if (pid == 0) {
 		if (cg_enter(cg, getpid()))
 			_exit(125);
+		pin_to_one_cpu();
 		_exit(fn(arg));
 	}
 	if (waitpid(pid, &status, 0) < 0) {

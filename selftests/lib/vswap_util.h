@@ -81,7 +81,15 @@ size_t check_range(const void *buf, size_t npages, uint64_t seed, bool random);
 int pagemap_read(const void *addr, size_t npages, uint64_t *out);
 
 /*
- * Run @fn(@arg) in a child that first moves itself into @cg; returns the
+ * Keep the calling task on one CPU. MADV_PAGEOUT drains only the local
+ * CPU's LRU batches: pages faulted on another CPU could stay resident and
+ * make exact counts flaky.
+ */
+void pin_to_one_cpu(void);
+
+/*
+ * Run @fn(@arg) in a child that first moves itself into @cg and onto one
+ * CPU; returns the
  * child's exit status (0..255), 128+signal when it was killed, or -1.
  */
 int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg);
