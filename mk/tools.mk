@@ -31,6 +31,12 @@ VSWAPCTL      := $(B)/vswapctl/vswapctl
 VSWAPCTL_TEST_SRCS := $(wildcard tools/vswapctl/tests/test_*.c)
 VSWAPCTL_TESTS := $(patsubst tools/vswapctl/tests/%.c,$(B)/vswapctl/tests/%,$(VSWAPCTL_TEST_SRCS))
 
+# The kernel tree's own selftests that the suite runs in the guest, built
+# with the flags of their own Makefiles against the patched kernel's UAPI.
+KHDR        := $(B)/khdr
+KST         := $(B)/selftests/upstream
+KST_BINS    := $(KST)/test_zswap $(KST)/cow
+
 ST_LIB_SRCS := $(wildcard selftests/lib/*.c)
 ST_LIB_HDRS := $(wildcard selftests/lib/*.h)
 ST_C_SRCS   := $(wildcard selftests/test_*.c)
@@ -39,7 +45,8 @@ ST_HELPERS  := $(wildcard selftests/helpers/*.c)
 ST_BINS     := $(patsubst selftests/%.c,$(B)/selftests/%,$(ST_C_SRCS)) \
                $(patsubst selftests/%.sh,$(B)/selftests/%.sh,$(ST_SH_SRCS)) \
                $(patsubst selftests/helpers/%.c,$(B)/selftests/helpers/%,$(ST_HELPERS)) \
-               $(B)/selftests/run_guest.sh
+               $(B)/selftests/run_guest.sh \
+               $(KST_BINS)
 
 .PHONY: tools tools-kernel-tree tools-local
 
@@ -104,3 +111,28 @@ $(B)/selftests/helpers/%: selftests/helpers/%.c $(ST_LIB_SRCS) $(ST_LIB_HDRS)
 $(B)/selftests/%.sh: selftests/%.sh
 	@mkdir -p $(dir $@)
 	@install -m 0755 $< $@
+
+$(KHDR)/.installed: $(VMLINUX)
+	@echo "  HDRINST build/khdr"
+	@$(MAKE) -s -C $(KSRC) O=$(KOBJ) headers_install INSTALL_HDR_PATH=$(KHDR) >/dev/null
+	@touch $@
+
+# tools/testing/selftests/cgroup/Makefile: CFLAGS += -Wall -pthread (no -O:
+# test_zswap's allocate-and-free helpers must not be optimised away).
+$(KST)/test_zswap: $(KHDR)/.installed $(KSELFTEST)/cgroup/test_zswap.c $(KSELFTEST)/cgroup/lib/cgroup_util.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@gcc -Wall -pthread -isystem $(KHDR)/include -I$(KSELFTEST) \
+		-I$(KSELFTEST)/cgroup/lib/include -o $@ \
+		$(KSELFTEST)/cgroup/test_zswap.c $(KSELFTEST)/cgroup/lib/cgroup_util.c
+
+# tools/testing/selftests/mm/Makefile, without liburing (its io_uring cases
+# are compiled out, as on any system without it).
+$(KST)/cow: $(KHDR)/.installed $(addprefix $(KSELFTEST)/mm/,cow.c vm_util.c hugepage_settings.c)
+	@mkdir -p $(dir $@)
+	@echo "// No liburing support found" > $(KST)/local_config.h_gen
+	@echo "  CC      $@"
+	@gcc -Wall -O2 -Wunreachable-code -U_FORTIFY_SOURCE -I$(KSRC) \
+		-isystem $(KHDR)/include -isystem $(KSRC)/tools/include/uapi \
+		-I$(KST) -I$(KSELFTEST) -I$(KSELFTEST)/mm -o $@ \
+		$(addprefix $(KSELFTEST)/mm/,cow.c vm_util.c hugepage_settings.c) -lrt -lpthread -lm

@@ -4,7 +4,9 @@
  * vswap is enabled get virtual entries; after 'echo 0 >
  * /sys/kernel/mm/vswap/enabled' new swap-outs take slots of the swapfile
  * (pagemap shows its swap type, pswpout grows when zswap is bypassed),
- * and the entries that were already virtual still read back.
+ * and the entries that were already virtual still read back. With vswap
+ * back on, a cgroup whose memory.zswap.max is 0 still swaps to the
+ * swapfile directly: a virtual slot would only keep its pages in memory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,7 +62,7 @@ int main(void)
 	pid_t a;
 
 	ksft_print_header();
-	ksft_set_plan(4);
+	ksft_set_plan(6);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	swapoff_all();
@@ -131,7 +133,38 @@ int main(void)
 		status = -1;
 	ksft_test_result(status == 0, "entries that were virtual before the switch still read back\n");
 
+	/* C: vswap on again, but zswap cannot take B's pages: direct slots */
 	vswap_set_enabled(true);
+	pswp0 = vmstat("pswpout");
+	{
+		int t = -1, c_pipe[2];
+		pid_t pc;
+
+		if (pipe(c_pipe))
+			ksft_exit_fail_msg("pipe\n");
+		pc = fork();
+		if (pc == 0) {
+			char *buf;
+
+			if (cg_enter(CG_B, getpid()))
+				_exit(2);
+			buf = map_and_pageout(SEED_B, &t);
+			if (write(c_pipe[1], &t, sizeof(t)) != sizeof(t))
+				_exit(2);
+			_exit(buf && !check_range(buf, NPAGES, SEED_B, false) ? 0 : 1);
+		}
+		if (read(c_pipe[0], &t, sizeof(t)) != sizeof(t))
+			t = -2;
+		waitpid(pc, &status, 0);
+		pswp1 = vmstat("pswpout");
+		ksft_print_msg("vswap on, memory.zswap.max=0: swap type %d; pswpout %lld -> %lld\n",
+			       t, pswp0, pswp1);
+		ksft_test_result(t == ptype && pswp1 - pswp0 >= (long long)NPAGES,
+				 "vswap on, memory.zswap.max=0: pages go to the swapfile directly\n");
+		ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+				 "and read back intact\n");
+	}
+
 	cg_destroy(CG_A);
 	cg_destroy(CG_B);
 	swapfile_remove(swapfile);

@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The kernel tree's own tools/testing/selftests/cgroup/test_zswap on the
+# patched kernel, with zswap on and a swapfile behind it (several cases
+# need disk: memory.zswap.max=0, writeback).
+#
+# Run 1, vswap.enabled=0: every swap-out takes a physical slot, as on
+# vanilla 7.3.4, where all eight cases pass: all eight must pass here.
+# Run 2, vswap enabled: swap-outs go virtual whenever zswap can take them.
+# The cases that need zswap *writeback* of a virtual slot to disk wait for
+# the physical backend (reverse map + realloc); they are listed in
+# NEEDS_PHYSICAL_BACKEND and must fail for that reason only: a case that
+# passes while listed fails this test too, so the list stays honest.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$here/upstream/test_zswap
+NEEDS_PHYSICAL_BACKEND="test_zswap_writeback_enabled test_no_invasive_cgroup_shrink"
+
+n=0 failed=0
+ok()     { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+
+echo "TAP version 13"
+echo "1..4"
+
+[ -x "$bin" ] || { echo "# $bin is missing (make tools builds it)"; exit 1; }
+[ -n "${VSWAP_SCRATCH:-}" ] || { echo "# needs the scratch disk for a swapfile"; exit 1; }
+echo Y > /sys/module/zswap/parameters/enabled || exit 1
+swapoff -a 2>/dev/null
+swapfile=$VSWAP_SCRATCH/upstream-zswap.swap
+rm -f "$swapfile"
+fallocate -l 512M "$swapfile" && chmod 600 "$swapfile" &&
+	mkswap -q "$swapfile" >/dev/null && swapon "$swapfile" || { echo "# swapon $swapfile failed"; exit 1; }
+
+# run_upstream ENABLED: run test_zswap with vswap.enabled=ENABLED, leave the
+# names of passed and failed cases in $passed and $notpassed.
+run_upstream() {
+	local out line
+	echo "$1" > /sys/kernel/mm/vswap/enabled || return 1
+	out=$(cd /tmp && "$bin" 2>&1)
+	echo "$out" | sed 's/^/#   /'
+	passed=$(echo "$out" | sed -n 's/^ok [0-9]* \(test_[a-z_]*\)$/\1/p' | xargs)
+	notpassed=$(echo "$out" | sed -n 's/^not ok [0-9]* \(test_[a-z_]*\).*/\1/p' | xargs)
+	total=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
+	[ -n "$total" ] && [ $(( $(wc -w <<<"$passed") + $(wc -w <<<"$notpassed") )) -eq "$total" ]
+}
+
+echo "# run 1: vswap.enabled=0"
+if run_upstream 0 && [ -z "$notpassed" ]; then
+	ok "vswap off: all $total cases pass, as on vanilla ($passed)"
+else
+	not_ok "vswap off: all cases pass (failed or missing: ${notpassed:-the run did not finish})"
+fi
+[ "$(awk '$1 == "slots" { print $2 }' /sys/kernel/mm/vswap/stat)" -eq 0 ] &&
+	ok "vswap off: no virtual slot was used" || not_ok "vswap off: no virtual slot was used"
+
+echo "# run 2: vswap enabled"
+if run_upstream 1; then
+	unexpected="" stale=""
+	for t in $notpassed; do
+		[[ " $NEEDS_PHYSICAL_BACKEND " == *" $t "* ]] || unexpected="$unexpected $t"
+	done
+	for t in $NEEDS_PHYSICAL_BACKEND; do
+		[[ " $passed " == *" $t "* ]] && stale="$stale $t"
+	done
+	[ -z "$unexpected" ] && ok "vswap on: every case passes but the writeback ones ($passed)" ||
+		not_ok "vswap on: unexpected failures:$unexpected"
+	[ -z "$stale" ] && ok "vswap on: writeback cases still need the physical backend ($NEEDS_PHYSICAL_BACKEND)" ||
+		not_ok "vswap on: now passing, drop from NEEDS_PHYSICAL_BACKEND:$stale"
+else
+	not_ok "vswap on: the run finished (killed or cut short)"
+	not_ok "vswap on: writeback cases"
+fi
+echo 1 > /sys/kernel/mm/vswap/enabled
+swapoff "$swapfile"; rm -f "$swapfile"
+exit $failed
