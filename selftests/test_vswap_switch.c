@@ -54,9 +54,41 @@ static char *map_and_pageout(uint64_t seed, int *type)
 	return buf;
 }
 
+/*
+ * In a child in cgroup @cg: page out a range filled from @seed and verify
+ * it. Returns the child's wait status; *type is the swap type it got.
+ */
+static int pageout_in_child(const char *cg, uint64_t seed, int *type)
+{
+	int t = -1, p[2], status = -1;
+	pid_t pid;
+
+	*type = -2;
+	if (pipe(p))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char *buf;
+
+		if (cg_enter(cg, getpid()))
+			_exit(2);
+		buf = map_and_pageout(seed, &t);
+		if (write(p[1], &t, sizeof(t)) != sizeof(t))
+			_exit(2);
+		_exit(buf && !check_range(buf, NPAGES, seed, false) ? 0 : 1);
+	}
+	if (read(p[0], &t, sizeof(t)) == sizeof(t))
+		*type = t;
+	waitpid(pid, &status, 0);
+	close(p[0]);
+	close(p[1]);
+	return status;
+}
+
 int main(void)
 {
-	int vtype, ptype, a_up[2], a_down[2], status;
+	int vtype, ptype, ctype, a_up[2], a_down[2], status;
 	long long pswp0, pswp1;
 	char swapfile[4096], c;
 	pid_t a;
@@ -98,27 +130,7 @@ int main(void)
 	/* B: vswap off; zswap.max=0 sends the pages to the swapfile */
 	vswap_set_enabled(false);
 	pswp0 = vmstat("pswpout");
-	{
-		int t = -1, b_pipe[2];
-		pid_t b;
-
-		if (pipe(b_pipe))
-			ksft_exit_fail_msg("pipe\n");
-		b = fork();
-		if (b == 0) {
-			char *buf;
-
-			if (cg_enter(CG_B, getpid()))
-				_exit(2);
-			buf = map_and_pageout(SEED_B, &t);
-			if (write(b_pipe[1], &t, sizeof(t)) != sizeof(t))
-				_exit(2);
-			_exit(buf && !check_range(buf, NPAGES, SEED_B, false) ? 0 : 1);
-		}
-		if (read(b_pipe[0], &ptype, sizeof(ptype)) != sizeof(ptype))
-			ptype = -2;
-		waitpid(b, &status, 0);
-	}
+	status = pageout_in_child(CG_B, SEED_B, &ptype);
 	pswp1 = vmstat("pswpout");
 	ksft_print_msg("swap type with vswap on: %d, off: %d; pswpout %lld -> %lld\n",
 		       vtype, ptype, pswp0, pswp1);
@@ -136,34 +148,14 @@ int main(void)
 	/* C: vswap on again, but zswap cannot take B's pages: direct slots */
 	vswap_set_enabled(true);
 	pswp0 = vmstat("pswpout");
-	{
-		int t = -1, c_pipe[2];
-		pid_t pc;
-
-		if (pipe(c_pipe))
-			ksft_exit_fail_msg("pipe\n");
-		pc = fork();
-		if (pc == 0) {
-			char *buf;
-
-			if (cg_enter(CG_B, getpid()))
-				_exit(2);
-			buf = map_and_pageout(SEED_B, &t);
-			if (write(c_pipe[1], &t, sizeof(t)) != sizeof(t))
-				_exit(2);
-			_exit(buf && !check_range(buf, NPAGES, SEED_B, false) ? 0 : 1);
-		}
-		if (read(c_pipe[0], &t, sizeof(t)) != sizeof(t))
-			t = -2;
-		waitpid(pc, &status, 0);
-		pswp1 = vmstat("pswpout");
-		ksft_print_msg("vswap on, memory.zswap.max=0: swap type %d; pswpout %lld -> %lld\n",
-			       t, pswp0, pswp1);
-		ksft_test_result(t == ptype && pswp1 - pswp0 >= (long long)NPAGES,
-				 "vswap on, memory.zswap.max=0: pages go to the swapfile directly\n");
-		ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-				 "and read back intact\n");
-	}
+	status = pageout_in_child(CG_B, SEED_B, &ctype);
+	pswp1 = vmstat("pswpout");
+	ksft_print_msg("vswap on, memory.zswap.max=0: swap type %d; pswpout %lld -> %lld\n",
+		       ctype, pswp0, pswp1);
+	ksft_test_result(ctype == ptype && pswp1 - pswp0 >= (long long)NPAGES,
+			 "vswap on, memory.zswap.max=0: pages go to the swapfile directly\n");
+	ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "and read back intact\n");
 
 	cg_destroy(CG_A);
 	cg_destroy(CG_B);
