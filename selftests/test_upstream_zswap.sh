@@ -19,6 +19,7 @@ NEEDS_PHYSICAL_BACKEND="test_zswap_writeback_enabled test_no_invasive_cgroup_shr
 n=0 failed=0
 ok()     { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+slots()  { awk '$1 == "slots" { print $2 }' /sys/kernel/mm/vswap/stat; }
 
 echo "TAP version 13"
 echo "1..4"
@@ -35,7 +36,7 @@ fallocate -l 512M "$swapfile" && chmod 600 "$swapfile" &&
 # run_upstream ENABLED: run test_zswap with vswap.enabled=ENABLED, leave the
 # names of passed and failed cases in $passed and $notpassed.
 run_upstream() {
-	local out line
+	local out
 	echo "$1" > /sys/kernel/mm/vswap/enabled || return 1
 	out=$(cd /tmp && "$bin" 2>&1)
 	echo "$out" | sed 's/^/#   /'
@@ -48,13 +49,13 @@ run_upstream() {
 echo "# run 1: vswap.enabled=0"
 # Other tasks' pages may sit in virtual slots; with vswap off none is added
 echo 0 > /sys/kernel/mm/vswap/enabled
-slots0=$(awk '$1 == "slots" { print $2 }' /sys/kernel/mm/vswap/stat)
+slots0=$(slots)
 if run_upstream 0 && [ -z "$notpassed" ]; then
 	ok "vswap off: all $total cases pass, as on vanilla ($passed)"
 else
 	not_ok "vswap off: all cases pass (failed or missing: ${notpassed:-the run did not finish})"
 fi
-slots1=$(awk '$1 == "slots" { print $2 }' /sys/kernel/mm/vswap/stat)
+slots1=$(slots)
 [ "$slots1" -le "$slots0" ] && ok "vswap off: no virtual slot was added ($slots0 -> $slots1)" ||
 	not_ok "vswap off: no virtual slot was added ($slots0 -> $slots1)"
 
