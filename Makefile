@@ -24,9 +24,11 @@ export KBUILD_BUILD_TIMESTAMP := 2026-01-01
 export CCACHE_BASEDIR := $(TOP)
 export CCACHE_NOHASHDIR := 1
 export CCACHE_SLOPPINESS := time_macros,include_file_mtime,include_file_ctime
-CCACHE   := $(shell command -v ccache 2>/dev/null)
-KCC      := $(if $(CCACHE),ccache gcc,gcc)
-KMAKE    := $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(JOBS) CC="$(KCC)" HOSTCC="$(KCC)"
+# Looked up when a recipe runs, not when make starts: on a fresh machine
+# 'make deps' installs ccache first.
+CCACHE    = $(shell command -v ccache 2>/dev/null)
+KCC       = $(if $(CCACHE),ccache gcc,gcc)
+KMAKE     = $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(JOBS) CC="$(KCC)" HOSTCC="$(KCC)"
 
 .PHONY: help deps kernel-src export-patches kernel kconfig tools check run shell \
         clean distclean

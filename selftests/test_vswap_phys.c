@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Physical slots behind virtual ones, with zswap on and a swapfile:
+ *
+ *  - pages zswap refuses (here: memory.zswap.max=0) keep their virtual
+ *    entries and are written to the swapfile through physical slots; they
+ *    read back bit-exact and the physical slots are freed with them;
+ *  - zswap writeback (memory.reclaim under a halved memory.zswap.max)
+ *    moves pages from zswap to disk without changing a page table: every
+ *    pagemap entry is the same before and after, zswpwb grew;
+ *  - memory.swap.current counts disk only: 0 while the pages are in zswap,
+ *    the written-back pages after; a cgroup at memory.swap.max=0 keeps
+ *    pages zswap refuses in memory, none reaches disk;
+ *  - swapoff of the swapfile reads the data back through the reverse map:
+ *    N processes sharing the paged-out range all read it intact, their
+ *    pagemap entries unchanged; the time swapoff takes is printed for 1,
+ *    8 and 32 sharing processes and must not grow with their number.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
+
+#include "kselftest.h"
+#include "vswap_util.h"
+
+#define CG_DISK		"vswap_test_phys_disk"
+#define CG_WB		"vswap_test_phys_wb"
+#define CG_NOSWAP	"vswap_test_phys_noswap"
+#define NPAGES		4096UL
+#define SO_NPAGES	(64 * MB / PAGE_SZ)
+#define SEED_DISK	0xd15cULL
+#define SEED_WB		0x3bULL
+#define SEED_SO		0x50ffULL
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+
+#define PM_SWP_BITS(pm)	((pm) & ((1ULL << 55) - 1))	/* swap type and offset */
+#define PM_SWP_TYPE(pm)	((int)((pm) & 0x1f))
+
+/* What a child saw, in memory shared with the test. */
+struct result {
+	long long nswapped;	/* pages with a swap entry after page-out */
+	int type;		/* swap type of the first one */
+	bool same_type;		/* all of them of that type */
+	long long d_phys, d_zswap, d_pswpout, d_zswpwb;
+	long long unchanged;	/* pagemap entries equal after writeback */
+	long long swap_cur0, swap_cur1;	/* memory.swap.current before, after */
+	long long d_reject;	/* swap_max_reject */
+	size_t bad;		/* pages that did not read back */
+};
+
+static struct result *res;
+static char swapfile[4096];
+
+static char *map_fill_pageout(size_t npages, uint64_t seed, bool random)
+{
+	char *buf = mmap(NULL, npages * PAGE_SZ, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED) {
+		ksft_print_msg("mmap %zu pages: %s\n", npages, strerror(errno));
+		return NULL;
+	}
+	madvise(buf, npages * PAGE_SZ, MADV_NOHUGEPAGE);
+	fill_range(buf, npages, seed, random);
+	if (madvise(buf, npages * PAGE_SZ, MADV_PAGEOUT))
+		ksft_print_msg("MADV_PAGEOUT: %s\n", strerror(errno));
+	return buf;
+}
+
+/* Record the pagemap of @npages at @buf in @pm and summarise it in res. */
+static int scan_swapped(const char *buf, size_t npages, uint64_t *pm)
+{
+	size_t i;
+
+	if (pagemap_read(buf, npages, pm))
+		return -1;
+	res->nswapped = 0;
+	res->type = -1;
+	res->same_type = true;
+	for (i = 0; i < npages; i++) {
+		if (!(pm[i] & PM_SWAP))
+			continue;
+		if (res->type < 0)
+			res->type = PM_SWP_TYPE(pm[i]);
+		res->same_type &= PM_SWP_TYPE(pm[i]) == res->type;
+		res->nswapped++;
+	}
+	return 0;
+}
+
+/* Incompressible pages that zswap may not take go to disk, still virtual. */
+static int disk_child(void *arg)
+{
+	long long phys0 = vswap_stat("phys"), pswp0 = vmstat("pswpout");
+	uint64_t *pm = calloc(NPAGES, sizeof(*pm));
+	char *buf;
+
+	(void)arg;
+	buf = map_fill_pageout(NPAGES, SEED_DISK, true);
+	if (!buf || !pm || scan_swapped(buf, NPAGES, pm))
+		return 2;
+	res->d_phys = vswap_stat("phys") - phys0;
+	res->d_pswpout = vmstat("pswpout") - pswp0;
+	res->bad = check_range(buf, NPAGES, SEED_DISK, true);
+	return 0;
+}
+
+/* zswap writeback moves pages to disk; page tables do not change. */
+static int writeback_child(void *arg)
+{
+	long long zs0 = vswap_stat("zswap"), phys0 = vswap_stat("phys");
+	long long wb0 = cg_stat(CG_WB, "zswpwb"), zcur;
+	uint64_t *pm0 = calloc(NPAGES, sizeof(*pm0));
+	uint64_t *pm1 = calloc(NPAGES, sizeof(*pm1));
+	char val[32];
+	char *buf;
+	size_t i;
+	int tries;
+
+	(void)arg;
+	buf = map_fill_pageout(NPAGES, SEED_WB, false);
+	if (!buf || !pm0 || !pm1 || scan_swapped(buf, NPAGES, pm0))
+		return 2;
+	res->d_zswap = vswap_stat("zswap") - zs0;
+	res->swap_cur0 = cg_read_ll(CG_WB, "memory.swap.current");
+
+	for (tries = 0; tries < 8 && cg_stat(CG_WB, "zswpwb") <= wb0; tries++) {
+		zcur = cg_read_ll(CG_WB, "memory.zswap.current");
+		snprintf(val, sizeof(val), "%lld", zcur / 2);
+		cg_write(CG_WB, "memory.zswap.max", val);
+		cg_write(CG_WB, "memory.reclaim", "64M");
+	}
+	res->d_zswpwb = cg_stat(CG_WB, "zswpwb") - wb0;
+	res->d_phys = vswap_stat("phys") - phys0;
+	res->swap_cur1 = cg_read_ll(CG_WB, "memory.swap.current");
+
+	if (pagemap_read(buf, NPAGES, pm1))
+		return 2;
+	res->unchanged = 0;
+	for (i = 0; i < NPAGES; i++)
+		res->unchanged += (pm0[i] & PM_SWAP) && (pm1[i] & PM_SWAP) &&
+				  PM_SWP_BITS(pm0[i]) == PM_SWP_BITS(pm1[i]);
+	res->bad = check_range(buf, NPAGES, SEED_WB, false);
+	return 0;
+}
+
+/* memory.swap.max=0: what zswap refuses stays in memory. */
+static int noswap_child(void *arg)
+{
+	long long rej0 = vswap_stat("swap_max_reject"), pswp0 = vmstat("pswpout");
+	uint64_t *pm = calloc(NPAGES, sizeof(*pm));
+	char *buf;
+
+	(void)arg;
+	buf = map_fill_pageout(NPAGES, SEED_DISK, true);
+	if (!buf || !pm || scan_swapped(buf, NPAGES, pm))
+		return 2;
+	res->d_reject = vswap_stat("swap_max_reject") - rej0;
+	res->d_pswpout = vmstat("pswpout") - pswp0;
+	res->swap_cur1 = cg_read_ll(CG_NOSWAP, "memory.swap.current");
+	res->bad = check_range(buf, NPAGES, SEED_DISK, true);
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * One process pages out 64M into virtual slots backed by the swapfile
+ * (memory.zswap.max=0 in its cgroup), forks until @nproc processes share
+ * them, and each records its pagemap. Swapoff then reads the data back
+ * through the reverse map. Each process checks its pagemap entries are
+ * unchanged and its data intact. Returns the number of processes that
+ * did not; *secs is the time swapoff took, *ret its result.
+ */
+static int swapoff_shared(int nproc, double *secs, int *ret)
+{
+	int ready[2], go[2], failed = 0, status, i;
+	pid_t pids[32];
+	char c;
+
+	if (pipe(ready) || pipe(go))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	if (swapfile_add(swapfile, 256 * MB))
+		ksft_exit_fail_msg("cannot set up %s\n", swapfile);
+	fflush(stdout);
+	pids[0] = fork();
+	if (pids[0] == 0) {
+		uint64_t *pm0 = calloc(SO_NPAGES, sizeof(*pm0));
+		uint64_t *pm1 = calloc(SO_NPAGES, sizeof(*pm1));
+		size_t same = 0, n;
+		char *buf;
+
+		if (cg_enter(CG_DISK, getpid()) || !pm0 || !pm1)
+			_exit(2);
+		buf = map_fill_pageout(SO_NPAGES, SEED_SO, false);
+		if (!buf || pagemap_read(buf, SO_NPAGES, pm0))
+			_exit(2);
+		for (i = 1; i < nproc; i++)
+			if (fork() == 0)
+				break;
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(2);
+		if (pagemap_read(buf, SO_NPAGES, pm1))
+			_exit(2);
+		for (n = 0; n < SO_NPAGES; n++)
+			same += (pm0[n] & PM_SWAP) && pm0[n] == pm1[n];
+		if (same != SO_NPAGES || check_range(buf, SO_NPAGES, SEED_SO, false))
+			_exit(1);
+		/* The first process waits for the ones it forked */
+		while (wait(&status) > 0)
+			if (!WIFEXITED(status) || WEXITSTATUS(status))
+				_exit(1);
+		_exit(0);
+	}
+	for (i = 0; i < nproc; i++)
+		if (read(ready[0], &c, 1) != 1)
+			ksft_exit_fail_msg("a sharing process did not start\n");
+
+	*secs = now();
+	*ret = swapoff(swapfile);
+	*secs = now() - *secs;
+	if (*ret)
+		ksft_print_msg("swapoff %s: %s\n", swapfile, strerror(errno));
+
+	for (i = 0; i < nproc; i++)
+		if (write(go[1], "g", 1) != 1)
+			failed++;
+	if (waitpid(pids[0], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		failed++;
+	unlink(swapfile);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	return failed;
+}
+
+int main(void)
+{
+	long long phys_base, swapfree, rc;
+	double t[3];
+	int nprocs[3] = { 1, 8, 32 }, vtype, ret, i, bad;
+	char shrinker[8] = "";
+
+	ksft_print_header();
+	ksft_set_plan(16);
+	if (!scratch_dir())
+		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	vswap_test_setup(CG_WB);
+	if (cg_create(CG_DISK) || cg_write(CG_DISK, "memory.zswap.max", "0") ||
+	    cg_create(CG_NOSWAP) || cg_write(CG_NOSWAP, "memory.zswap.max", "0") ||
+	    cg_write(CG_NOSWAP, "memory.swap.max", "0"))
+		ksft_exit_fail_msg("cannot set up cgroups %s, %s\n", CG_DISK, CG_NOSWAP);
+	snprintf(swapfile, sizeof(swapfile), "%s/phys.swap", scratch_dir());
+	if (swapfile_add(swapfile, 256 * MB))
+		ksft_exit_fail_msg("cannot set up %s\n", swapfile);
+	swapfree = meminfo_kb("SwapFree");
+	phys_base = vswap_stat("phys");
+	if (phys_base < 0)
+		ksft_exit_fail_msg("/sys/kernel/mm/vswap/stat has no \"phys\" key\n");
+	read_file("/sys/module/zswap/parameters/shrinker_enabled", shrinker, sizeof(shrinker));
+	write_file("/sys/module/zswap/parameters/shrinker_enabled", "Y");
+
+	/* Writeback first: its pages are in zswap, so their type is virtual */
+	rc = run_in_cgroup(CG_WB, writeback_child, NULL);
+	vtype = res->type;
+	ksft_print_msg("writeback: status %lld, %lld of %lu swapped (type %d), zswap +%lld, zswpwb +%lld, phys +%lld, %lld entries unchanged, %zu bad\n",
+		       rc, res->nswapped, NPAGES, vtype, res->d_zswap, res->d_zswpwb,
+		       res->d_phys, res->unchanged, res->bad);
+	ksft_test_result(rc == 0 && res->nswapped == (long long)NPAGES && res->same_type &&
+			 res->d_zswap == (long long)NPAGES,
+			 "MADV_PAGEOUT of %lu compressible pages: all in zswap, virtual entries\n",
+			 NPAGES);
+	ksft_test_result(res->d_zswpwb > 0 && res->d_phys >= res->d_zswpwb,
+			 "zswap writeback: zswpwb grew, at least as many virtual slots now on disk (%lld, %lld)\n",
+			 res->d_zswpwb, res->d_phys);
+	ksft_test_result(res->unchanged == (long long)NPAGES,
+			 "writeback changed no pagemap entry (%lld of %lu the same)\n",
+			 res->unchanged, NPAGES);
+	ksft_test_result(rc == 0 && res->bad == 0, "written-back pages read back intact\n");
+	/* Only this test swaps: every new physical slot is the cgroup's */
+	ksft_test_result(res->swap_cur0 == 0 &&
+			 res->swap_cur1 == res->d_phys * (long long)PAGE_SZ,
+			 "memory.swap.current: 0 with all in zswap, the pages on disk after (%lld, %lld pages)\n",
+			 res->swap_cur0, res->swap_cur1 / (long long)PAGE_SZ);
+
+	rc = run_in_cgroup(CG_DISK, disk_child, NULL);
+	ksft_print_msg("zswap.max=0: status %lld, %lld of %lu swapped (type %d), phys +%lld, pswpout +%lld, %zu bad\n",
+		       rc, res->nswapped, NPAGES, res->type, res->d_phys, res->d_pswpout, res->bad);
+	ksft_test_result(rc == 0 && res->nswapped == (long long)NPAGES && res->same_type &&
+			 res->type == vtype,
+			 "pages zswap may not take keep virtual entries\n");
+	ksft_test_result(res->d_phys == (long long)NPAGES && res->d_pswpout >= (long long)NPAGES,
+			 "they went to the swapfile through physical slots (phys +%lld, pswpout +%lld)\n",
+			 res->d_phys, res->d_pswpout);
+	ksft_test_result(rc == 0 && res->bad == 0, "and read back bit-exact\n");
+	ksft_test_result(vswap_stat("phys") == phys_base && meminfo_kb("SwapFree") == swapfree,
+			 "after exit no physical slot is left (phys %lld, SwapFree %lld of %lld kB)\n",
+			 vswap_stat("phys"), meminfo_kb("SwapFree"), swapfree);
+
+	rc = run_in_cgroup(CG_NOSWAP, noswap_child, NULL);
+	ksft_print_msg("swap.max=0: status %lld, %lld of %lu swapped, swap_max_reject +%lld, pswpout +%lld, swap.current %lld, %zu bad\n",
+		       rc, res->nswapped, NPAGES, res->d_reject, res->d_pswpout, res->swap_cur1, res->bad);
+	ksft_test_result(rc == 0 && res->d_pswpout == 0 &&
+			 res->swap_cur1 == 0 && res->d_reject == (long long)NPAGES,
+			 "memory.swap.max=0: pages zswap refuses stay in memory, none on disk\n");
+	ksft_test_result(rc == 0 && res->bad == 0, "and they are intact\n");
+
+	if (swapoff(swapfile))
+		ksft_exit_fail_msg("swapoff %s: %s\n", swapfile, strerror(errno));
+	unlink(swapfile);
+	for (i = 0; i < 3; i++) {
+		bad = swapoff_shared(nprocs[i], &t[i], &ret);
+		ksft_print_msg("swapoff with %d sharing processes: %.3f s\n", nprocs[i], t[i]);
+		ksft_test_result(ret == 0 && bad == 0,
+				 "swapoff with %d processes sharing 64M on disk: all read it intact, pagemap unchanged\n",
+				 nprocs[i]);
+	}
+	ksft_test_result(vswap_stat("phys") == phys_base,
+			 "no physical slot is left after swapoff (%lld)\n", vswap_stat("phys"));
+	ksft_test_result(t[2] <= 2 * t[0] + 1.0,
+			 "swapoff time does not grow with the sharing processes (%.3f s for 1, %.3f s for 32)\n",
+			 t[0], t[2]);
+
+	if (shrinker[0])
+		write_file("/sys/module/zswap/parameters/shrinker_enabled", shrinker);
+	cg_destroy(CG_DISK);
+	cg_destroy(CG_NOSWAP);
+	cg_destroy(CG_WB);
+	zswap_restore();
+	ksft_finished();
+}
