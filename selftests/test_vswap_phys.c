@@ -38,12 +38,6 @@
 #define SEED_WB		0x3bULL
 #define SEED_SO		0x50ffULL
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT	21
-#endif
-
-#define PM_SWP_BITS(pm)	((pm) & ((1ULL << 55) - 1))	/* swap type and offset */
-#define PM_SWP_TYPE(pm)	((int)((pm) & 0x1f))
 
 /* What a child saw, in memory shared with the test. */
 struct result {
@@ -54,27 +48,12 @@ struct result {
 	long long unchanged;	/* pagemap entries equal after writeback */
 	long long swap_cur0, swap_cur1;	/* memory.swap.current before, after */
 	long long d_reject;	/* swap_max_reject */
+	long long d_zswap_reject;
 	size_t bad;		/* pages that did not read back */
 };
 
 static struct result *res;
 static char swapfile[4096];
-
-static char *map_fill_pageout(size_t npages, uint64_t seed, bool random)
-{
-	char *buf = mmap(NULL, npages * PAGE_SZ, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (buf == MAP_FAILED) {
-		ksft_print_msg("mmap %zu pages: %s\n", npages, strerror(errno));
-		return NULL;
-	}
-	madvise(buf, npages * PAGE_SZ, MADV_NOHUGEPAGE);
-	fill_range(buf, npages, seed, random);
-	if (madvise(buf, npages * PAGE_SZ, MADV_PAGEOUT))
-		ksft_print_msg("MADV_PAGEOUT: %s\n", strerror(errno));
-	return buf;
-}
 
 /* Record the pagemap of @npages at @buf in @pm and summarise it in res. */
 static int scan_swapped(const char *buf, size_t npages, uint64_t *pm)
@@ -101,6 +80,7 @@ static int scan_swapped(const char *buf, size_t npages, uint64_t *pm)
 static int disk_child(void *arg)
 {
 	long long phys0 = vswap_stat("phys"), pswp0 = vmstat("pswpout");
+	long long zrej0 = vswap_stat("zswap_reject");
 	uint64_t *pm = calloc(NPAGES, sizeof(*pm));
 	char *buf;
 
@@ -108,6 +88,7 @@ static int disk_child(void *arg)
 	buf = map_fill_pageout(NPAGES, SEED_DISK, true);
 	if (!buf || !pm || scan_swapped(buf, NPAGES, pm))
 		return 2;
+	res->d_zswap_reject = vswap_stat("zswap_reject") - zrej0;
 	res->d_phys = vswap_stat("phys") - phys0;
 	res->d_pswpout = vmstat("pswpout") - pswp0;
 	res->bad = check_range(buf, NPAGES, SEED_DISK, true);
@@ -202,11 +183,12 @@ static int swapoff_shared(int nproc, double *secs, int *ret)
 	if (pids[0] == 0) {
 		uint64_t *pm0 = calloc(SO_NPAGES, sizeof(*pm0));
 		uint64_t *pm1 = calloc(SO_NPAGES, sizeof(*pm1));
-		size_t same = 0, n;
+		size_t same = 0, bad, n;
 		char *buf;
 
 		if (cg_enter(CG_DISK, getpid()) || !pm0 || !pm1)
 			_exit(2);
+		pin_to_one_cpu();
 		buf = map_fill_pageout(SO_NPAGES, SEED_SO, false);
 		if (!buf || pagemap_read(buf, SO_NPAGES, pm0))
 			_exit(2);
@@ -218,9 +200,15 @@ static int swapoff_shared(int nproc, double *secs, int *ret)
 		if (pagemap_read(buf, SO_NPAGES, pm1))
 			_exit(2);
 		for (n = 0; n < SO_NPAGES; n++)
-			same += (pm0[n] & PM_SWAP) && pm0[n] == pm1[n];
-		if (same != SO_NPAGES || check_range(buf, SO_NPAGES, SEED_SO, false))
+			same += (pm0[n] & PM_SWAP) && (pm1[n] & PM_SWAP) &&
+				PM_SWP_BITS(pm0[n]) == PM_SWP_BITS(pm1[n]);
+		bad = check_range(buf, SO_NPAGES, SEED_SO, false);
+		if (same != SO_NPAGES || bad) {
+			printf("# process %d: %zu of %lu pagemap entries the same, %zu bad pages\n",
+			       getpid(), same, SO_NPAGES, bad);
+			fflush(stdout);
 			_exit(1);
+		}
 		/* The first process waits for the ones it forked */
 		while (wait(&status) > 0)
 			if (!WIFEXITED(status) || WEXITSTATUS(status))
@@ -304,14 +292,16 @@ int main(void)
 			 res->swap_cur0, res->swap_cur1 / (long long)PAGE_SZ);
 
 	rc = run_in_cgroup(CG_DISK, disk_child, NULL);
-	ksft_print_msg("zswap.max=0: status %lld, %lld of %lu swapped (type %d), phys +%lld, pswpout +%lld, %zu bad\n",
-		       rc, res->nswapped, NPAGES, res->type, res->d_phys, res->d_pswpout, res->bad);
+	ksft_print_msg("zswap.max=0: status %lld, %lld of %lu swapped (type %d), zswap_reject +%lld, phys +%lld, pswpout +%lld, %zu bad\n",
+		       rc, res->nswapped, NPAGES, res->type, res->d_zswap_reject, res->d_phys,
+		       res->d_pswpout, res->bad);
 	ksft_test_result(rc == 0 && res->nswapped == (long long)NPAGES && res->same_type &&
 			 res->type == vtype,
 			 "pages zswap may not take keep virtual entries\n");
-	ksft_test_result(res->d_phys == (long long)NPAGES && res->d_pswpout >= (long long)NPAGES,
-			 "they went to the swapfile through physical slots (phys +%lld, pswpout +%lld)\n",
-			 res->d_phys, res->d_pswpout);
+	ksft_test_result(res->d_zswap_reject == (long long)NPAGES && res->d_phys == (long long)NPAGES &&
+			 res->d_pswpout >= (long long)NPAGES,
+			 "zswap refused them, they went to the swapfile through physical slots (zswap_reject +%lld, phys +%lld, pswpout +%lld)\n",
+			 res->d_zswap_reject, res->d_phys, res->d_pswpout);
 	ksft_test_result(rc == 0 && res->bad == 0, "and read back bit-exact\n");
 	ksft_test_result(vswap_stat("phys") == phys_base && meminfo_kb("SwapFree") == swapfree,
 			 "after exit no physical slot is left (phys %lld, SwapFree %lld of %lld kB)\n",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/wait.h>
@@ -350,6 +351,26 @@ size_t check_range(const void *buf, size_t npages, uint64_t seed, bool random)
 				       i, (unsigned long long)*(const uint64_t *)p);
 	}
 	return bad;
+}
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+
+char *map_fill_pageout(size_t npages, uint64_t seed, bool random)
+{
+	char *buf = mmap(NULL, npages * PAGE_SZ, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED) {
+		ksft_print_msg("mmap %zu pages: %s\n", npages, strerror(errno));
+		return NULL;
+	}
+	madvise(buf, npages * PAGE_SZ, MADV_NOHUGEPAGE);
+	fill_range(buf, npages, seed, random);
+	if (madvise(buf, npages * PAGE_SZ, MADV_PAGEOUT))
+		ksft_print_msg("MADV_PAGEOUT: %s\n", strerror(errno));
+	return buf;
 }
 
 int pagemap_read(const void *addr, size_t npages, uint64_t *out)

@@ -75,9 +75,17 @@ bool random_check(const void *page, uint64_t index, uint64_t seed);
 void fill_range(void *buf, size_t npages, uint64_t seed, bool random);
 size_t check_range(const void *buf, size_t npages, uint64_t seed, bool random);
 
+/*
+ * mmap @npages private anonymous pages (no THP), fill them from @seed
+ * (random: incompressible) and MADV_PAGEOUT them. NULL if mmap failed.
+ */
+char *map_fill_pageout(size_t npages, uint64_t seed, bool random);
+
 /* /proc/self/pagemap entry of @addr (bit 63 present, bit 62 swapped). */
 #define PM_PRESENT	(1ULL << 63)
 #define PM_SWAP		(1ULL << 62)
+#define PM_SWP_BITS(pm)	((pm) & ((1ULL << 55) - 1))	/* swap type and offset */
+#define PM_SWP_TYPE(pm)	((int)((pm) & 0x1f))
 int pagemap_read(const void *addr, size_t npages, uint64_t *out);
 
 /*

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swapoff and cgroup removal with disk behind virtual slots (zswap on, a
+ * swapfile):
+ *
+ *  - swapoff while a writer keeps paging a range out to that swapfile and
+ *    back in: swapoff succeeds, no page is ever read back wrong;
+ *  - the same swapfile holding slots behind virtual ones (vswap enabled)
+ *    and slots swap-out took directly (vswap disabled): both processes read
+ *    their data back, before and after swapoff of the swapfile;
+ *  - a cgroup removed while its pages sit in virtual slots on zswap and on
+ *    disk: its process, moved to a sibling under the same parent (cgroup
+ *    v2 keeps processes out of inner nodes), reads them all back; slots,
+ *    disk slots and the parent's memory.swap.current return to baseline.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
+
+#include "kselftest.h"
+#include "vswap_util.h"
+
+#define CG_DISK		"vswap_test_swapoff_disk"
+#define CG_PARENT	"vswap_test_swapoff_parent"
+#define CG_CHILD	CG_PARENT "/child"
+#define CG_SIBLING	CG_PARENT "/sibling"
+#define NPAGES		4096UL
+#define WRITER_ROUNDS	16
+#define SEED		0x50ffULL
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+
+static char swapfile[4096];
+
+/* Fork a child running @fn(@arg) in cgroup @cg; its pid. */
+static pid_t spawn_in(const char *cg, int (*fn)(void *), void *arg)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
+	if (pid == 0) {
+		if (cg_enter(cg, getpid()))
+			_exit(125);
+		/* MADV_PAGEOUT drains this CPU's LRU batches only */
+		pin_to_one_cpu();
+		_exit(fn(arg));
+	}
+	return pid;
+}
+
+static int exit_status(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Page a range out and back in, WRITER_ROUNDS times; the bad pages seen. */
+static int writer(void *arg)
+{
+	int *started = arg, round;
+	size_t bad = 0;
+	char *buf;
+
+	buf = map_fill_pageout(NPAGES, SEED, false);
+	if (!buf)
+		return 2;
+	for (round = 0; round < WRITER_ROUNDS; round++) {
+		bad += check_range(buf, NPAGES, SEED + round, false);
+		if (round == 1)
+			__atomic_store_n(started, 1, __ATOMIC_RELEASE);
+		fill_range(buf, NPAGES, SEED + round + 1, false);
+		madvise(buf, NPAGES * PAGE_SZ, MADV_PAGEOUT);
+	}
+	bad += check_range(buf, NPAGES, SEED + round, false);
+	if (bad)
+		printf("# writer: %zu bad pages\n", bad);
+	return bad ? 1 : 0;
+}
+
+/* Page out a range, report the swap type, wait for a byte, verify. */
+struct holder {
+	int up[2], down[2];
+	uint64_t seed;
+};
+
+static int holder(void *arg)
+{
+	struct holder *h = arg;
+	uint64_t pm;
+	char *buf, c;
+	int type = -1;
+
+	buf = map_fill_pageout(NPAGES, h->seed, true);
+	if (buf && !pagemap_read(buf, 1, &pm) && (pm & PM_SWAP))
+		type = PM_SWP_TYPE(pm);
+	if (write(h->up[1], &type, sizeof(type)) != sizeof(type))
+		return 2;
+	if (!buf || read(h->down[0], &c, 1) != 1)
+		return 2;
+	if (check_range(buf, NPAGES, h->seed, true))
+		return 1;
+	/* Out and in once more, on whatever swap is left */
+	madvise(buf, NPAGES * PAGE_SZ, MADV_PAGEOUT);
+	return check_range(buf, NPAGES, h->seed, true) ? 1 : 0;
+}
+
+static pid_t start_holder(struct holder *h, const char *cg, uint64_t seed, int *type)
+{
+	pid_t pid;
+
+	h->seed = seed;
+	if (pipe(h->up) || pipe(h->down))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	pid = spawn_in(cg, holder, h);
+	if (read(h->up[0], type, sizeof(*type)) != sizeof(*type))
+		*type = -2;
+	return pid;
+}
+
+static int finish_holder(struct holder *h, pid_t pid)
+{
+	int rc = write(h->down[1], "g", 1) == 1 ? exit_status(pid) : -1;
+
+	close(h->up[0]);
+	close(h->up[1]);
+	close(h->down[0]);
+	close(h->down[1]);
+	return rc;
+}
+
+/* In CG_CHILD: zswap part, then disk part; moves to CG_SIBLING, verifies. */
+static int orphan(void *arg)
+{
+	int *pipes = arg;
+	char *zs, *disk, c;
+	char pid[32];
+
+	/* Disk first: at its memory.zswap.max zswap writes entries back */
+	cg_write(CG_CHILD, "memory.zswap.max", "0");
+	disk = map_fill_pageout(NPAGES, SEED + 1, true);
+	cg_write(CG_CHILD, "memory.zswap.max", "max");
+	zs = map_fill_pageout(NPAGES, SEED, false);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (!zs || !disk || cg_write(CG_SIBLING, "cgroup.procs", pid))
+		return 2;
+	if (write(pipes[1], "m", 1) != 1 || read(pipes[2], &c, 1) != 1)
+		return 2;
+	if (check_range(zs, NPAGES, SEED, false) ||
+	    check_range(disk, NPAGES, SEED + 1, true))
+		return 1;
+	return 0;
+}
+
+static void test_swapoff_under_writer(void)
+{
+	int *started = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int ret, rc;
+	pid_t pid;
+
+	if (started == MAP_FAILED)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	*started = 0;
+	pid = spawn_in(CG_DISK, writer, started);
+	while (!__atomic_load_n(started, __ATOMIC_ACQUIRE))
+		usleep(10000);
+	ret = swapoff(swapfile);
+	if (ret)
+		ksft_print_msg("swapoff %s: %s\n", swapfile, strerror(errno));
+	rc = exit_status(pid);
+	ksft_test_result(ret == 0, "swapoff while a writer pages in and out of the swapfile\n");
+	ksft_test_result(rc == 0, "the writer never read a page back wrong (status %d)\n", rc);
+	munmap(started, sizeof(int));
+}
+
+static void test_mixed_device(void)
+{
+	struct holder hv, hd;
+	int vtype, dtype, rv, rd, ret;
+	pid_t pv, pd;
+
+	vswap_set_enabled(true);
+	pv = start_holder(&hv, CG_DISK, SEED + 10, &vtype);
+	vswap_set_enabled(false);
+	pd = start_holder(&hd, CG_DISK, SEED + 20, &dtype);
+	vswap_set_enabled(true);
+	ksft_print_msg("vswap on: swap type %d, phys %lld; vswap off: swap type %d\n",
+		       vtype, vswap_stat("phys"), dtype);
+	ksft_test_result(vtype >= 0 && dtype >= 0 && vtype != dtype &&
+			 vswap_stat("phys") >= (long long)NPAGES,
+			 "one swapfile holds slots behind virtual ones and direct slots\n");
+	ret = swapoff(swapfile);
+	if (ret)
+		ksft_print_msg("swapoff %s: %s\n", swapfile, strerror(errno));
+	ksft_test_result(ret == 0 && vswap_stat("phys") == 0,
+			 "swapoff of it succeeds, no disk slot left behind virtual ones\n");
+	rv = finish_holder(&hv, pv);
+	rd = finish_holder(&hd, pd);
+	ksft_test_result(rv == 0 && rd == 0,
+			 "both processes read their data back intact (%d, %d)\n", rv, rd);
+}
+
+static void test_removed_cgroup(void)
+{
+	long long slots0 = vswap_stat("slots"), phys0 = vswap_stat("phys");
+	long long zswap0 = vswap_stat("zswap");
+	int pipes[4], rc;
+	char c;
+	pid_t pid;
+
+	if (cg_create(CG_PARENT) ||
+	    write_file(CGROUP_ROOT "/" CG_PARENT "/cgroup.subtree_control", "+memory") ||
+	    cg_create(CG_CHILD) || cg_create(CG_SIBLING))
+		ksft_exit_fail_msg("cannot set up %s\n", CG_CHILD);
+	if (pipe(pipes) || pipe(pipes + 2))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	pid = spawn_in(CG_CHILD, orphan, pipes);
+	if (read(pipes[0], &c, 1) != 1)
+		ksft_exit_fail_msg("the child did not page out\n");
+	ksft_print_msg("before rmdir: slots +%lld, zswap +%lld, phys +%lld, parent swap.current %lld\n",
+		       vswap_stat("slots") - slots0, vswap_stat("zswap") - zswap0,
+		       vswap_stat("phys") - phys0, cg_read_ll(CG_PARENT, "memory.swap.current"));
+	ksft_test_result(vswap_stat("zswap") - zswap0 >= (long long)NPAGES &&
+			 vswap_stat("phys") - phys0 >= (long long)NPAGES &&
+			 cg_destroy(CG_CHILD) == 0,
+			 "the cgroup is removed with its pages on disk and in zswap\n");
+	rc = write(pipes[3], "g", 1) == 1 ? exit_status(pid) : -1;
+	ksft_test_result(rc == 0, "its process, moved to a sibling, reads them all back (%d)\n", rc);
+	ksft_print_msg("after exit: slots %lld (was %lld), phys %lld (was %lld), parent swap.current %lld\n",
+		       vswap_stat("slots"), slots0, vswap_stat("phys"), phys0,
+		       cg_read_ll(CG_PARENT, "memory.swap.current"));
+	ksft_test_result(vswap_stat("slots") <= slots0 && vswap_stat("phys") == phys0 &&
+			 cg_read_ll(CG_PARENT, "memory.swap.current") == 0,
+			 "slots, disk slots and the parent's memory.swap.current back to baseline\n");
+	cg_destroy(CG_SIBLING);
+	cg_destroy(CG_PARENT);
+}
+
+static void add_swapfile(void)
+{
+	if (swapfile_add(swapfile, 256 * MB))
+		ksft_exit_fail_msg("cannot set up %s\n", swapfile);
+}
+
+int main(void)
+{
+	ksft_print_header();
+	ksft_set_plan(8);
+	if (!scratch_dir())
+		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
+	vswap_test_setup(CG_DISK);
+	if (cg_write(CG_DISK, "memory.zswap.max", "0"))
+		ksft_exit_fail_msg("cannot set memory.zswap.max of %s\n", CG_DISK);
+	snprintf(swapfile, sizeof(swapfile), "%s/swapoff.swap", scratch_dir());
+
+	add_swapfile();
+	test_swapoff_under_writer();
+	unlink(swapfile);
+
+	add_swapfile();
+	test_mixed_device();
+	unlink(swapfile);
+
+	add_swapfile();
+	test_removed_cgroup();
+	swapfile_remove(swapfile);
+
+	cg_destroy(CG_DISK);
+	zswap_restore();
+	ksft_finished();
+}
