@@ -76,21 +76,27 @@ static int scan_swapped(const char *buf, size_t npages, uint64_t *pm)
 	return 0;
 }
 
-/* Incompressible pages that zswap may not take go to disk, still virtual. */
-static int disk_child(void *arg)
+/*
+ * In cgroup @arg: incompressible pages out and back in, and what the
+ * counters saw. zswap may not take them (memory.zswap.max=0): they go to
+ * disk behind virtual slots, or stay in memory at memory.swap.max.
+ */
+static int random_child(void *arg)
 {
 	long long phys0 = vswap_stat("phys"), pswp0 = vmstat("pswpout");
-	long long zrej0 = vswap_stat("zswap_reject");
+	long long zrej0 = vswap_stat("zswap_reject"), rej0 = vswap_stat("swap_max_reject");
 	uint64_t *pm = calloc(NPAGES, sizeof(*pm));
+	const char *cg = arg;
 	char *buf;
 
-	(void)arg;
 	buf = map_fill_pageout(NPAGES, SEED_DISK, true);
 	if (!buf || !pm || scan_swapped(buf, NPAGES, pm))
 		return 2;
 	res->d_zswap_reject = vswap_stat("zswap_reject") - zrej0;
+	res->d_reject = vswap_stat("swap_max_reject") - rej0;
 	res->d_phys = vswap_stat("phys") - phys0;
 	res->d_pswpout = vmstat("pswpout") - pswp0;
+	res->swap_cur1 = cg_read_ll(cg, "memory.swap.current");
 	res->bad = check_range(buf, NPAGES, SEED_DISK, true);
 	return 0;
 }
@@ -131,24 +137,6 @@ static int writeback_child(void *arg)
 		res->unchanged += (pm0[i] & PM_SWAP) && (pm1[i] & PM_SWAP) &&
 				  PM_SWP_BITS(pm0[i]) == PM_SWP_BITS(pm1[i]);
 	res->bad = check_range(buf, NPAGES, SEED_WB, false);
-	return 0;
-}
-
-/* memory.swap.max=0: what zswap refuses stays in memory. */
-static int noswap_child(void *arg)
-{
-	long long rej0 = vswap_stat("swap_max_reject"), pswp0 = vmstat("pswpout");
-	uint64_t *pm = calloc(NPAGES, sizeof(*pm));
-	char *buf;
-
-	(void)arg;
-	buf = map_fill_pageout(NPAGES, SEED_DISK, true);
-	if (!buf || !pm || scan_swapped(buf, NPAGES, pm))
-		return 2;
-	res->d_reject = vswap_stat("swap_max_reject") - rej0;
-	res->d_pswpout = vmstat("pswpout") - pswp0;
-	res->swap_cur1 = cg_read_ll(CG_NOSWAP, "memory.swap.current");
-	res->bad = check_range(buf, NPAGES, SEED_DISK, true);
 	return 0;
 }
 
@@ -291,7 +279,7 @@ int main(void)
 			 "memory.swap.current: 0 with all in zswap, the pages on disk after (%lld, %lld pages)\n",
 			 res->swap_cur0, res->swap_cur1 / (long long)PAGE_SZ);
 
-	rc = run_in_cgroup(CG_DISK, disk_child, NULL);
+	rc = run_in_cgroup(CG_DISK, random_child, CG_DISK);
 	ksft_print_msg("zswap.max=0: status %lld, %lld of %lu swapped (type %d), zswap_reject +%lld, phys +%lld, pswpout +%lld, %zu bad\n",
 		       rc, res->nswapped, NPAGES, res->type, res->d_zswap_reject, res->d_phys,
 		       res->d_pswpout, res->bad);
@@ -307,7 +295,7 @@ int main(void)
 			 "after exit no physical slot is left (phys %lld, SwapFree %lld of %lld kB)\n",
 			 vswap_stat("phys"), meminfo_kb("SwapFree"), swapfree);
 
-	rc = run_in_cgroup(CG_NOSWAP, noswap_child, NULL);
+	rc = run_in_cgroup(CG_NOSWAP, random_child, CG_NOSWAP);
 	ksft_print_msg("swap.max=0: status %lld, %lld of %lu swapped, swap_max_reject +%lld, pswpout +%lld, swap.current %lld, %zu bad\n",
 		       rc, res->nswapped, NPAGES, res->d_reject, res->d_pswpout, res->swap_cur1, res->bad);
 	ksft_test_result(rc == 0 && res->d_pswpout == 0 &&
