@@ -9,8 +9,9 @@
  *    moves pages from zswap to disk without changing a page table: every
  *    pagemap entry is the same before and after, zswpwb grew;
  *  - memory.swap.current counts disk only: 0 while the pages are in zswap,
- *    the written-back pages after; a cgroup at memory.swap.max=0 keeps
- *    pages zswap refuses in memory, none reaches disk;
+ *    the written-back pages after; a cgroup whose memory.swap.max is one
+ *    page keeps the pages zswap refuses in memory once that page is on
+ *    disk (memory.swap.max=0 is test_vswap_swap_max's: no swap at all);
  *  - swapoff of the swapfile reads the data back through the reverse map:
  *    N processes sharing the paged-out range all read it intact, their
  *    pagemap entries unchanged; the time swapoff takes is printed for 1,
@@ -244,7 +245,7 @@ int main(void)
 	vswap_test_setup(CG_WB);
 	if (cg_create(CG_DISK) || cg_write(CG_DISK, "memory.zswap.max", "0") ||
 	    cg_create(CG_NOSWAP) || cg_write(CG_NOSWAP, "memory.zswap.max", "0") ||
-	    cg_write(CG_NOSWAP, "memory.swap.max", "0"))
+	    cg_write(CG_NOSWAP, "memory.swap.max", "4096"))
 		ksft_exit_fail_msg("cannot set up cgroups %s, %s\n", CG_DISK, CG_NOSWAP);
 	snprintf(swapfile, sizeof(swapfile), "%s/phys.swap", scratch_dir());
 	if (swapfile_add(swapfile, 256 * MB))
@@ -296,11 +297,11 @@ int main(void)
 			 vswap_stat("phys"), meminfo_kb("SwapFree"), swapfree);
 
 	rc = run_in_cgroup(CG_NOSWAP, random_child, CG_NOSWAP);
-	ksft_print_msg("swap.max=0: status %lld, %lld of %lu swapped, swap_max_reject +%lld, pswpout +%lld, swap.current %lld, %zu bad\n",
+	ksft_print_msg("swap.max=4096: status %lld, %lld of %lu swapped, swap_max_reject +%lld, pswpout +%lld, swap.current %lld, %zu bad\n",
 		       rc, res->nswapped, NPAGES, res->d_reject, res->d_pswpout, res->swap_cur1, res->bad);
-	ksft_test_result(rc == 0 && res->d_pswpout == 0 &&
-			 res->swap_cur1 == 0 && res->d_reject == (long long)NPAGES,
-			 "memory.swap.max=0: pages zswap refuses stay in memory, none on disk\n");
+	ksft_test_result(rc == 0 && res->d_pswpout == 1 && res->swap_cur1 == 4096 &&
+			 res->d_reject == (long long)NPAGES - 1,
+			 "memory.swap.max of one page: one page on disk, the others zswap refuses stay in memory\n");
 	ksft_test_result(rc == 0 && res->bad == 0, "and they are intact\n");
 
 	if (swapoff(swapfile))

@@ -451,13 +451,18 @@ void swapoff_all(void)
 		ksft_print_msg("swapoff -a failed\n");
 }
 
-long long cg_event(const char *cg, const char *key)
+long long cg_keyed(const char *cg, const char *file, const char *key)
 {
 	char buf[4096];
 
-	if (cg_read(cg, "memory.events", buf, sizeof(buf)) < 0)
+	if (cg_read(cg, file, buf, sizeof(buf)) < 0)
 		return -1;
 	return keyed_value(buf, key);
+}
+
+long long cg_event(const char *cg, const char *key)
+{
+	return cg_keyed(cg, "memory.events", key);
 }
 
 void vswap_test_setup(const char *cg)

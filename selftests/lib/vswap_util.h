@@ -44,6 +44,8 @@ void swapoff_all(void);
  * cgroup @cg created (NULL: none). Exits the test as failed on error.
  */
 void vswap_test_setup(const char *cg);
+/* A key of a cgroup's "key value" file (memory.events, ...); -1 when absent. */
+long long cg_keyed(const char *cg, const char *file, const char *key);
 /* memory.events key of a cgroup; -1 when absent. */
 long long cg_event(const char *cg, const char *key);
 
