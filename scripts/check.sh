@@ -50,7 +50,7 @@ done
 
 # ------------------------------------------------------------- guest selftests
 echo "check: running the selftests in the guest (console follows)"
-"$top/scripts/vm" -o "$out" -d 2G -m 2G -c 2 -t "$VM_TIMEOUT" --no-splat-check -- \
+"$top/scripts/vm" -o "$out" -d 2G -d 64M -m 2G -c 2 -t "$VM_TIMEOUT" --no-splat-check -- \
 	"$build/selftests/run_guest.sh" ${VSWAP_TESTS:-}
 vmrc=$?
 
