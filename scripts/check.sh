@@ -49,38 +49,58 @@ for t in "$build"/vswapctl/tests/test_*; do
 done
 
 # ------------------------------------------------------------- guest selftests
-echo "check: running the selftests in the guest (console follows)"
-"$top/scripts/vm" -o "$out" -d 2G -d 64M -m 2G -c 2 -t "$VM_TIMEOUT" --no-splat-check -- \
-	"$build/selftests/run_guest.sh" ${VSWAP_TESTS:-}
-vmrc=$?
+# guest_run OUT TIMEOUT [TEST ...]: boot the guest, run the selftests (all
+# but test_fresh_*, or the named ones), add their TAP lines to the results.
+guest_run() {
+	local out=$1 tmo=$2 vmrc planned seen line i
+	shift 2
+	"$top/scripts/vm" -o "$out" -d 2G -d 64M -m 2G -c 2 -t "$tmo" --no-splat-check -- \
+		"$build/selftests/run_guest.sh" "$@"
+	vmrc=$?
 
-planned=$(grep -m1 -E '^1\.\.[0-9]+' "$out/output.log" 2>/dev/null | cut -d. -f3)
-seen=0
-while IFS= read -r line; do
-	case $line in
-	"ok "*"# SKIP"*) add skip "guest: $(sed -E 's/^ok [0-9]+ //; s/ # SKIP.*//' <<<"$line")" ;;
-	"ok "*)          add ok "guest: $(sed -E 's/^ok [0-9]+ //' <<<"$line")" ;;
-	"not ok "*)      add "not ok" "guest: $(sed -E 's/^not ok [0-9]+ //' <<<"$line")" ;;
-	*) continue ;;
+	planned=$(grep -m1 -E '^1\.\.[0-9]+' "$out/output.log" 2>/dev/null | cut -d. -f3)
+	seen=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*) add skip "guest: $(sed -E 's/^ok [0-9]+ //; s/ # SKIP.*//' <<<"$line")" ;;
+		"ok "*)          add ok "guest: $(sed -E 's/^ok [0-9]+ //' <<<"$line")" ;;
+		"not ok "*)      add "not ok" "guest: $(sed -E 's/^not ok [0-9]+ //' <<<"$line")" ;;
+		*) continue ;;
+		esac
+		seen=$((seen + 1))
+	done < <(tr -d '\r' < "$out/output.log" 2>/dev/null)
+	if [ -z "$planned" ]; then
+		add "not ok" "guest: the selftest runner did not start (vm exit $vmrc; see ${out#$top/}/console.log)"
+	elif [ "$seen" -lt "$planned" ]; then
+		for ((i = seen; i < planned; i++)); do
+			add "not ok" "guest: test $((i + 1)) of $planned did not run (vm exit $vmrc: guest crashed or timed out)"
+		done
+	fi
+	case $vmrc in
+	124) add "not ok" "guest: finished within ${tmo}s (${out#$top/})" ;;
+	125) add "not ok" "guest: booted and shut down cleanly (see ${out#$top/}/console.log)" ;;
 	esac
-	seen=$((seen + 1))
-done < <(tr -d '\r' < "$out/output.log" 2>/dev/null)
-if [ -z "$planned" ]; then
-	add "not ok" "guest: the selftest runner did not start (vm exit $vmrc; see build/vm/check/console.log)"
-elif [ "$seen" -lt "$planned" ]; then
-	for ((i = seen; i < planned; i++)); do
-		add "not ok" "guest: test $((i + 1)) of $planned did not run (vm exit $vmrc: guest crashed or timed out)"
+	if [ -s "$out/splats.log" ]; then
+		sed 's/^/# splat: /' "$out/splats.log"
+		add "not ok" "guest kernel log has no BUG/WARNING/Oops/lockdep splat (${out#$top/})"
+	elif [ -f "$out/dmesg.log" ]; then
+		add ok "guest kernel log has no BUG/WARNING/Oops/lockdep splat (${out#$top/})"
+	fi
+}
+
+echo "check: running the selftests in the guest (console follows)"
+if [ -n "${VSWAP_TESTS:-}" ]; then
+	# shellcheck disable=SC2086
+	guest_run "$out" "$VM_TIMEOUT" $VSWAP_TESTS
+else
+	guest_run "$out" "$VM_TIMEOUT"
+	# Tests that need a guest of their own (nothing run before them)
+	for t in "$build"/selftests/test_fresh_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		echo "check: $name in a fresh guest"
+		guest_run "$build/vm/${name#test_}" 600 "$name"
 	done
-fi
-case $vmrc in
-124) add "not ok" "guest: finished within ${VM_TIMEOUT}s" ;;
-125) add "not ok" "guest: booted and shut down cleanly (see build/vm/check/console.log)" ;;
-esac
-if [ -s "$out/splats.log" ]; then
-	sed 's/^/# splat: /' "$out/splats.log"
-	add "not ok" "guest kernel log has no BUG/WARNING/Oops/lockdep splat"
-elif [ -f "$out/dmesg.log" ]; then
-	add ok "guest kernel log has no BUG/WARNING/Oops/lockdep splat"
 fi
 
 # ------------------------------------------------------------- report
