@@ -59,11 +59,12 @@ static void drop_cached(long long cached0)
 }
 
 /* Each step waits for a byte from the parent, then reports a number. */
-static int child(void)
+static int child(void *arg)
 {
 	int r = 0;
 	char *buf, c;
 
+	(void)arg;
 	buf = map_fill_pageout(NPAGES, SEED, true);
 	if (write(up[1], &r, sizeof(r)) != sizeof(r) || !buf)
 		return 2;
@@ -110,16 +111,9 @@ int main(void)
 	if (pipe(up) || pipe(down))
 		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
 
-	fflush(stdout);
-	pid = fork();
+	pid = cg_spawn(CG, child, NULL);
 	if (pid < 0)
-		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
-	if (!pid) {
-		if (cg_enter(CG, getpid()))
-			_exit(125);
-		pin_to_one_cpu();
-		_exit(child());
-	}
+		ksft_exit_fail_msg("cannot start the child\n");
 	if (read(up[0], &r, sizeof(r)) != sizeof(r))
 		ksft_exit_fail_msg("child failed before paging out\n");
 	drop_cached(cached0);

@@ -66,12 +66,9 @@ static int write_much(void *arg)
 	char *buf;
 
 	(void)arg;
-	buf = mmap(NULL, OOM_PAGES * PAGE_SZ, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED)
+	buf = map_fill(OOM_PAGES, SEED, false);
+	if (!buf)
 		return 2;
-	madvise(buf, OOM_PAGES * PAGE_SZ, MADV_NOHUGEPAGE);
-	fill_range(buf, OOM_PAGES, SEED, false);
 	return check_range(buf, OOM_PAGES, SEED, false) ? 1 : 0;
 }
 
@@ -82,12 +79,9 @@ static int reclaim_scan(void *arg)
 	char *buf;
 
 	(void)arg;
-	buf = mmap(NULL, NPAGES * PAGE_SZ, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED)
+	buf = map_fill(NPAGES, SEED, false);
+	if (!buf)
 		return 2;
-	madvise(buf, NPAGES * PAGE_SZ, MADV_NOHUGEPAGE);
-	fill_range(buf, NPAGES, SEED, false);
 	/*
 	 * memory.stat has no anon/file split of scans; the guest runs
 	 * nothing else, so the system-wide count tells.

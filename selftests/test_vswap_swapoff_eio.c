@@ -122,16 +122,9 @@ int main(void)
 	if (pipe(up) || pipe(down))
 		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
 
-	fflush(stdout);
-	pid = fork();
+	pid = cg_spawn(CG, child, NULL);
 	if (pid < 0)
-		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
-	if (!pid) {
-		if (cg_enter(CG, getpid()))
-			_exit(125);
-		pin_to_one_cpu();
-		_exit(child(NULL));
-	}
+		ksft_exit_fail_msg("cannot start the child\n");
 	if (read(up[0], &r1, sizeof(r1)) != sizeof(r1))
 		ksft_exit_fail_msg("child failed before paging out\n");
 	ksft_test_result(r1.swapped == (int)NPAGES && vswap_stat("phys") - phys0 >= (long long)NPAGES,

@@ -82,18 +82,12 @@ int main(int argc, char **argv)
 	double start, last, t;
 	int secs = 30, c;
 	uint32_t *gen;
-	char *buf, *end;
+	char *buf;
 
 	while ((c = getopt(argc, argv, "s:d:fq")) != -1) {
 		switch (c) {
 		case 's':
-			size = strtoull(optarg, &end, 10);
-			if (*end == 'G' || *end == 'g')
-				size <<= 30;
-			else if (*end == 'M' || *end == 'm')
-				size <<= 20;
-			else if (*end)
-				size = 0;
+			size = parse_size(optarg);
 			break;
 		case 'd':
 			secs = atoi(optarg);

@@ -35,21 +35,13 @@ int main(int argc, char **argv)
 	int passes = 1, wait = 0, c, i;
 	bool random = false;
 	size_t npages, bad;
-	char *buf, *end;
+	char *buf;
 	double t;
 
 	while ((c = getopt(argc, argv, "s:p:rw:")) != -1) {
 		switch (c) {
 		case 's':
-			size = strtoull(optarg, &end, 10);
-			if (*end == 'G' || *end == 'g')
-				size <<= 30;
-			else if (*end == 'M' || *end == 'm')
-				size <<= 20;
-			else if (*end == 'K' || *end == 'k')
-				size <<= 10;
-			else if (*end)
-				size = 0;
+			size = parse_size(optarg);
 			break;
 		case 'p':
 			passes = atoi(optarg);

@@ -357,7 +357,7 @@ size_t check_range(const void *buf, size_t npages, uint64_t seed, bool random)
 #define MADV_PAGEOUT	21
 #endif
 
-char *map_fill_pageout(size_t npages, uint64_t seed, bool random)
+char *map_fill(size_t npages, uint64_t seed, bool random)
 {
 	char *buf = mmap(NULL, npages * PAGE_SZ, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -368,6 +368,41 @@ char *map_fill_pageout(size_t npages, uint64_t seed, bool random)
 	}
 	madvise(buf, npages * PAGE_SZ, MADV_NOHUGEPAGE);
 	fill_range(buf, npages, seed, random);
+	return buf;
+}
+
+unsigned long long parse_size(const char *s)
+{
+	unsigned long long size;
+	char *end;
+
+	errno = 0;
+	size = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return 0;
+	switch (*end) {
+	case 'G': case 'g':
+		size <<= 30;
+		end++;
+		break;
+	case 'M': case 'm':
+		size <<= 20;
+		end++;
+		break;
+	case 'K': case 'k':
+		size <<= 10;
+		end++;
+		break;
+	}
+	return *end ? 0 : size;
+}
+
+char *map_fill_pageout(size_t npages, uint64_t seed, bool random)
+{
+	char *buf = map_fill(npages, seed, random);
+
+	if (!buf)
+		return NULL;
 	if (madvise(buf, npages * PAGE_SZ, MADV_PAGEOUT))
 		ksft_print_msg("MADV_PAGEOUT: %s\n", strerror(errno));
 	return buf;
@@ -404,9 +439,8 @@ void pin_to_one_cpu(void)
 		ksft_print_msg("sched_setaffinity: %s\n", strerror(errno));
 }
 
-int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg)
+pid_t cg_spawn(const char *cg, int (*fn)(void *), void *arg)
 {
-	int status;
 	pid_t pid;
 
 	fflush(stdout);
@@ -417,11 +451,22 @@ int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg)
 		return -1;
 	}
 	if (pid == 0) {
-		if (cg_enter(cg, getpid()))
+		if (cg && cg_enter(cg, getpid()))
 			_exit(125);
 		pin_to_one_cpu();
 		_exit(fn(arg));
 	}
+	return pid;
+}
+
+int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	pid = cg_spawn(cg, fn, arg);
+	if (pid < 0)
+		return -1;
 	if (waitpid(pid, &status, 0) < 0) {
 		ksft_print_msg("waitpid: %s\n", strerror(errno));
 		return -1;

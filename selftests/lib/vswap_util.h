@@ -78,10 +78,15 @@ void fill_range(void *buf, size_t npages, uint64_t seed, bool random);
 size_t check_range(const void *buf, size_t npages, uint64_t seed, bool random);
 
 /*
- * mmap @npages private anonymous pages (no THP), fill them from @seed
- * (random: incompressible) and MADV_PAGEOUT them. NULL if mmap failed.
+ * mmap @npages private anonymous pages (no THP) and fill them from @seed
+ * (random: incompressible); map_fill_pageout() also MADV_PAGEOUTs them.
+ * NULL if mmap failed.
  */
+char *map_fill(size_t npages, uint64_t seed, bool random);
 char *map_fill_pageout(size_t npages, uint64_t seed, bool random);
+
+/* "256M", "1G", "64k", "4096" in bytes; 0 when malformed. */
+unsigned long long parse_size(const char *s);
 
 /* /proc/self/pagemap entry of @addr (bit 63 present, bit 62 swapped). */
 #define PM_PRESENT	(1ULL << 63)
@@ -97,6 +102,11 @@ int pagemap_read(const void *addr, size_t npages, uint64_t *out);
  */
 void pin_to_one_cpu(void);
 
+/*
+ * Fork a child that moves itself into @cg (NULL: stays) and onto one CPU,
+ * then exits with @fn(@arg); its pid, or -1.
+ */
+pid_t cg_spawn(const char *cg, int (*fn)(void *), void *arg);
 /*
  * Run @fn(@arg) in a child that first moves itself into @cg and onto one
  * CPU; returns the
