@@ -103,26 +103,37 @@ static long find_whole_cluster(const uint64_t *pm, size_t npages, int vtype)
 	return -1;
 }
 
-/* Child: hold the shared pages until a byte arrives. */
-static pid_t spawn_holder(int *fd_out)
+static int go_rd;	/* the read end of the pipe a child waits on */
+
+static int wait_go(void)
+{
+	char c;
+
+	return read(go_rd, &c, 1) == 1 ? 0 : -1;
+}
+
+/* Start @fn(@arg) in a child; *@fd_out is the pipe it waits on for a byte. */
+static pid_t spawn_waiting(int (*fn)(void *), void *arg, int *fd_out)
 {
 	int p[2];
 	pid_t pid;
-	char c;
 
 	if (pipe(p))
 		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
-	fflush(stdout);
-	pid = fork();
+	go_rd = p[0];
+	pid = cg_spawn(NULL, fn, arg);
 	if (pid < 0)
-		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
-	if (!pid) {
-		close(p[1]);
-		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
-	}
+		ksft_exit_fail_msg("cannot start a child\n");
 	close(p[0]);
 	*fd_out = p[1];
 	return pid;
+}
+
+/* Child: hold the shared pages until told. */
+static int holder(void *arg)
+{
+	(void)arg;
+	return wait_go() ? 1 : 0;
 }
 
 static int release_child(pid_t pid, int fd)
@@ -138,32 +149,30 @@ static int release_child(pid_t pid, int fd)
 }
 
 /* Child: fill the swapfile with direct slots, hold them until told. */
+static int filler(void *arg)
+{
+	char *buf = map_fill_pageout(FILL_PAGES, SEED_FILL, false);
+	int *up = arg;
+	char c = buf ? 'k' : 'e';
+
+	if (write(*up, &c, 1) != 1 || wait_go() || !buf)
+		return 2;
+	return check_range(buf, FILL_PAGES, SEED_FILL, false) ? 1 : 0;
+}
+
 static pid_t spawn_filler(int *fd_out)
 {
-	int p[2], up[2];
+	int up[2];
 	pid_t pid;
 	char c;
 
-	if (pipe(p) || pipe(up))
+	if (pipe(up))
 		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
-	if (!pid) {
-		char *buf = map_fill_pageout(FILL_PAGES, SEED_FILL, false);
-
-		c = buf ? 'k' : 'e';
-		if (write(up[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
-			_exit(2);
-		_exit(check_range(buf, FILL_PAGES, SEED_FILL, false) ? 1 : 0);
-	}
-	close(p[0]);
+	pid = spawn_waiting(filler, &up[1], fd_out);
 	close(up[1]);
 	if (read(up[0], &c, 1) != 1 || c != 'k')
 		ksft_exit_fail_msg("filler could not page out its range\n");
 	close(up[0]);
-	*fd_out = p[1];
 	return pid;
 }
 
@@ -173,7 +182,7 @@ int main(void)
 	long x, swap_total, swap_free;
 	int fd_holder, fd_filler, vtype, cached, rc;
 	size_t chunk, bad;
-	pid_t holder, filler;
+	pid_t holder_pid, filler_pid;
 	char *buf, *trig, *page_x;
 
 	ksft_print_header();
@@ -199,12 +208,12 @@ int main(void)
 		       (unsigned long long)(PM_SWP_BITS(pm[x]) >> 5), x);
 
 	/* 2. Leave one cached-only slot at the start of that cluster */
-	holder = spawn_holder(&fd_holder);
+	holder_pid = spawn_waiting(holder, NULL, &fd_holder);
 	if (!pattern_check(page_x, x, SEED))
 		ksft_exit_fail_msg("page %ld read back wrong\n", x);
 	if (madvise(page_x + PAGE_SZ, (CLUSTER - 1) * PAGE_SZ, MADV_DONTNEED))
 		ksft_exit_fail_msg("MADV_DONTNEED: %s\n", strerror(errno));
-	rc = release_child(holder, fd_holder);
+	rc = release_child(holder_pid, fd_holder);
 	if (rc)
 		ksft_exit_fail_msg("holder child exited with %d\n", rc);
 	cached = page_in_swapcache(page_x);
@@ -217,7 +226,7 @@ int main(void)
 	if (swapfile_add(swapfile, SWAPFILE_MB * MB))
 		ksft_exit_fail_msg("cannot add %s\n", swapfile);
 	vswap_set_enabled(false);
-	filler = spawn_filler(&fd_filler);
+	filler_pid = spawn_filler(&fd_filler);
 	vswap_set_enabled(true);
 	swap_total = meminfo_kb("SwapTotal");
 	swap_free = meminfo_kb("SwapFree");
@@ -250,7 +259,7 @@ int main(void)
 		    !pattern_check(buf + i * PAGE_SZ, i, SEED))
 			bad++;
 	bad += check_range(trig, TRIGGER_PAGES, SEED_TRIGGER, false);
-	rc = release_child(filler, fd_filler);
+	rc = release_child(filler_pid, fd_filler);
 	ksft_test_result(!bad && !rc, "all data reads back intact (%zu bad, filler %d)\n",
 			 bad, rc);
 
