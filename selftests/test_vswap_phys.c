@@ -7,11 +7,15 @@
  *    read back bit-exact and the physical slots are freed with them;
  *  - zswap writeback (memory.reclaim under a halved memory.zswap.max)
  *    moves pages from zswap to disk without changing a page table: every
- *    pagemap entry is the same before and after, zswpwb grew;
+ *    pagemap entry is the same before and after, zswpwb grew; at
+ *    memory.swap.max, writeback is not started (no folio allocated and
+ *    decompressed) for pages the cgroup may not put on disk;
  *  - memory.swap.current counts disk only: 0 while the pages are in zswap,
  *    the written-back pages after; a cgroup whose memory.swap.max is one
- *    page keeps the pages zswap refuses in memory once that page is on
- *    disk (memory.swap.max=0 is test_vswap_swap_max's: no swap at all);
+ *    page and whose memory.zswap.max is 0 keeps its pages mapped once that
+ *    page is on disk: no backend can take them, so they get no virtual
+ *    slot and are not unmapped for nothing (memory.swap.max=0 is
+ *    test_vswap_swap_max's: no swap at all);
  *  - swapoff of the swapfile reads the data back through the reverse map:
  *    N processes sharing the paged-out range all read it intact, their
  *    pagemap entries unchanged; the time swapoff takes is printed for 1,
@@ -32,6 +36,8 @@
 
 #define CG_DISK		"vswap_test_phys_disk"
 #define CG_WB		"vswap_test_phys_wb"
+#define CG_WBMAX	"vswap_test_phys_wbmax"
+#define ZSWAP_DEBUG	"/sys/kernel/debug/zswap/"
 #define CG_NOSWAP	"vswap_test_phys_noswap"
 #define NPAGES		4096UL
 #define SO_NPAGES	(64 * MB / PAGE_SZ)
@@ -50,6 +56,7 @@ struct result {
 	long long swap_cur0, swap_cur1;	/* memory.swap.current before, after */
 	long long d_reject;	/* swap_max_reject */
 	long long d_zswap_reject;
+	long long d_wbfail;	/* zswap writebacks that failed after starting */
 	size_t bad;		/* pages that did not read back */
 };
 
@@ -103,10 +110,19 @@ static int random_child(void *arg)
 }
 
 /* zswap writeback moves pages to disk; page tables do not change. */
+static long long zswap_debug(const char *name)
+{
+	char path[128], buf[64];
+
+	snprintf(path, sizeof(path), ZSWAP_DEBUG "%s", name);
+	return read_file(path, buf, sizeof(buf)) > 0 ? atoll(buf) : -1;
+}
+
 static int writeback_child(void *arg)
 {
+	const char *cg = arg;
 	long long zs0 = vswap_stat("zswap"), phys0 = vswap_stat("phys");
-	long long wb0 = cg_stat(CG_WB, "zswpwb"), zcur;
+	long long wb0 = cg_stat(cg, "zswpwb"), zcur, fail0;
 	uint64_t *pm0 = calloc(NPAGES, sizeof(*pm0));
 	uint64_t *pm1 = calloc(NPAGES, sizeof(*pm1));
 	char val[32];
@@ -114,22 +130,23 @@ static int writeback_child(void *arg)
 	size_t i;
 	int tries;
 
-	(void)arg;
-	buf = map_fill_pageout(NPAGES, SEED_WB, false);
+		buf = map_fill_pageout(NPAGES, SEED_WB, false);
 	if (!buf || !pm0 || !pm1 || scan_swapped(buf, NPAGES, pm0))
 		return 2;
 	res->d_zswap = vswap_stat("zswap") - zs0;
-	res->swap_cur0 = cg_read_ll(CG_WB, "memory.swap.current");
+	res->swap_cur0 = cg_read_ll(cg, "memory.swap.current");
 
-	for (tries = 0; tries < 8 && cg_stat(CG_WB, "zswpwb") <= wb0; tries++) {
-		zcur = cg_read_ll(CG_WB, "memory.zswap.current");
+	fail0 = zswap_debug("reject_reclaim_fail");
+	for (tries = 0; tries < 8 && cg_stat(cg, "zswpwb") <= wb0; tries++) {
+		zcur = cg_read_ll(cg, "memory.zswap.current");
 		snprintf(val, sizeof(val), "%lld", zcur / 2);
-		cg_write(CG_WB, "memory.zswap.max", val);
-		cg_write(CG_WB, "memory.reclaim", "64M");
+		cg_write(cg, "memory.zswap.max", val);
+		cg_write(cg, "memory.reclaim", "64M");
 	}
-	res->d_zswpwb = cg_stat(CG_WB, "zswpwb") - wb0;
+	res->d_zswpwb = cg_stat(cg, "zswpwb") - wb0;
+	res->d_wbfail = zswap_debug("reject_reclaim_fail") - fail0;
 	res->d_phys = vswap_stat("phys") - phys0;
-	res->swap_cur1 = cg_read_ll(CG_WB, "memory.swap.current");
+	res->swap_cur1 = cg_read_ll(cg, "memory.swap.current");
 
 	if (pagemap_read(buf, NPAGES, pm1))
 		return 2;
@@ -235,7 +252,7 @@ int main(void)
 	char shrinker[8] = "";
 
 	ksft_print_header();
-	ksft_set_plan(16);
+	ksft_set_plan(17);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
@@ -245,7 +262,8 @@ int main(void)
 	vswap_test_setup(CG_WB);
 	if (cg_create(CG_DISK) || cg_write(CG_DISK, "memory.zswap.max", "0") ||
 	    cg_create(CG_NOSWAP) || cg_write(CG_NOSWAP, "memory.zswap.max", "0") ||
-	    cg_write(CG_NOSWAP, "memory.swap.max", "4096"))
+	    cg_write(CG_NOSWAP, "memory.swap.max", "4096") ||
+	    cg_create(CG_WBMAX) || cg_write(CG_WBMAX, "memory.swap.max", "4096"))
 		ksft_exit_fail_msg("cannot set up cgroups %s, %s\n", CG_DISK, CG_NOSWAP);
 	snprintf(swapfile, sizeof(swapfile), "%s/phys.swap", scratch_dir());
 	if (swapfile_add(swapfile, 256 * MB))
@@ -258,7 +276,7 @@ int main(void)
 	write_file("/sys/module/zswap/parameters/shrinker_enabled", "Y");
 
 	/* Writeback first: its pages are in zswap, so their type is virtual */
-	rc = run_in_cgroup(CG_WB, writeback_child, NULL);
+	rc = run_in_cgroup(CG_WB, writeback_child, CG_WB);
 	vtype = res->type;
 	ksft_print_msg("writeback: status %lld, %lld of %lu swapped (type %d), zswap +%lld, zswpwb +%lld, phys +%lld, %lld entries unchanged, %zu bad\n",
 		       rc, res->nswapped, NPAGES, vtype, res->d_zswap, res->d_zswpwb,
@@ -280,6 +298,18 @@ int main(void)
 			 "memory.swap.current: 0 with all in zswap, the pages on disk after (%lld, %lld pages)\n",
 			 res->swap_cur0, res->swap_cur1 / (long long)PAGE_SZ);
 
+	/*
+	 * Writeback at memory.swap.max (room for one page): the page that
+	 * fits goes to disk, and the rest are not even started: no folio is
+	 * allocated and decompressed to fail at the charge.
+	 */
+	rc = run_in_cgroup(CG_WBMAX, writeback_child, CG_WBMAX);
+	ksft_print_msg("writeback at swap.max=4096: status %lld, zswpwb +%lld, failed writebacks +%lld, swap.current %lld, %zu bad\n",
+		       rc, res->d_zswpwb, res->d_wbfail, res->swap_cur1, res->bad);
+	ksft_test_result(rc == 0 && res->d_zswpwb == 1 && res->swap_cur1 == 4096 &&
+			 res->d_wbfail == 0 && res->bad == 0,
+			 "zswap writeback at memory.swap.max: one page on disk, no writeback started for the others, data intact\n");
+
 	rc = run_in_cgroup(CG_DISK, random_child, CG_DISK);
 	ksft_print_msg("zswap.max=0: status %lld, %lld of %lu swapped (type %d), zswap_reject +%lld, phys +%lld, pswpout +%lld, %zu bad\n",
 		       rc, res->nswapped, NPAGES, res->type, res->d_zswap_reject, res->d_phys,
@@ -300,8 +330,8 @@ int main(void)
 	ksft_print_msg("swap.max=4096: status %lld, %lld of %lu swapped, swap_max_reject +%lld, pswpout +%lld, swap.current %lld, %zu bad\n",
 		       rc, res->nswapped, NPAGES, res->d_reject, res->d_pswpout, res->swap_cur1, res->bad);
 	ksft_test_result(rc == 0 && res->d_pswpout == 1 && res->swap_cur1 == 4096 &&
-			 res->d_reject == (long long)NPAGES - 1,
-			 "memory.swap.max of one page: one page on disk, the others zswap refuses stay in memory\n");
+			 res->nswapped == 1 && res->d_reject == 0,
+			 "memory.swap.max of one page: one page on disk; the others, which no backend can take, get no virtual slot and stay mapped\n");
 	ksft_test_result(rc == 0 && res->bad == 0, "and they are intact\n");
 
 	if (swapoff(swapfile))
@@ -325,6 +355,7 @@ int main(void)
 	cg_destroy(CG_DISK);
 	cg_destroy(CG_NOSWAP);
 	cg_destroy(CG_WB);
+	cg_destroy(CG_WBMAX);
 	zswap_restore();
 	ksft_finished();
 }

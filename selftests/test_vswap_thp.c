@@ -17,26 +17,7 @@
 #define CG		"vswap_test_thp"
 #define WSET		(192 * MB)
 #define SEED		0x74687000ULL
-#define THP		"/sys/kernel/mm/transparent_hugepage"
-
-static char saved_thp[64], saved_64k[64];
-
-static void save_and_set(const char *path, char *saved, const char *val)
-{
-	char buf[256], *l, *r;
-
-	saved[0] = '\0';
-	if (read_file(path, buf, sizeof(buf)) > 0) {
-		/* "always [madvise] never": keep the bracketed word */
-		l = strchr(buf, '[');
-		r = l ? strchr(l, ']') : NULL;
-		if (l && r) {
-			*r = '\0';
-			snprintf(saved, 64, "%s", l + 1);
-		}
-	}
-	write_file(path, val);
-}
+#define THP		THP_SYSFS
 
 static int writer(void *arg)
 {
@@ -54,22 +35,6 @@ static int writer(void *arg)
 	return bad ? 1 : 0;
 }
 
-/* A per-size mTHP statistic, summed over 2M and 64K folios. */
-static long long thp_stat(const char *name)
-{
-	static const char *const sizes[] = { "2048kB", "64kB" };
-	long long sum = 0;
-	char path[256], buf[64];
-	size_t i;
-
-	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), THP "/hugepages-%s/stats/%s", sizes[i], name);
-		if (read_file(path, buf, sizeof(buf)) > 0)
-			sum += atoll(buf);
-	}
-	return sum;
-}
-
 int main(void)
 {
 	long long thp_out0, thp_out1, split0, split1, zswpout;
@@ -78,10 +43,9 @@ int main(void)
 	ksft_print_header();
 	ksft_set_plan(4);
 	vswap_test_setup(NULL);
-	if (access(THP "/enabled", W_OK))
-		ksft_exit_skip("no THP control\n");
-	save_and_set(THP "/enabled", saved_thp, "always");
-	save_and_set(THP "/hugepages-64kB/enabled", saved_64k, "always");
+	if (thp_set(THP "/enabled", "always") ||
+	    thp_set(THP "/hugepages-64kB/enabled", "always"))
+		ksft_exit_fail_msg("cannot enable THP and 64K mTHP\n");
 	if (cg_create(CG) || cg_write(CG, "memory.max", "64M"))
 		ksft_exit_fail_msg("cannot set up cgroup %s\n", CG);
 
@@ -102,10 +66,7 @@ int main(void)
 	ksft_test_result(split1 == split0, "no large folio was split for swap-out\n");
 
 	cg_destroy(CG);
-	if (saved_thp[0])
-		write_file(THP "/enabled", saved_thp);
-	if (saved_64k[0])
-		write_file(THP "/hugepages-64kB/enabled", saved_64k);
+	thp_restore();
 	zswap_restore();
 	ksft_finished();
 }

@@ -65,6 +65,54 @@ int read_file(const char *path, char *buf, size_t len)
 	return (int)n;
 }
 
+static struct {
+	char path[256];
+	char val[32];
+} thp_saved[4];
+static int thp_nsaved;
+
+int thp_set(const char *path, const char *val)
+{
+	char buf[256], *l, *r;
+
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -ENOENT;
+	/* "always [madvise] never": the bracketed word is the setting */
+	l = strchr(buf, '[');
+	r = l ? strchr(l, ']') : NULL;
+	if (r && thp_nsaved < (int)(sizeof(thp_saved) / sizeof(thp_saved[0]))) {
+		*r = '\0';
+		snprintf(thp_saved[thp_nsaved].path, sizeof(thp_saved[0].path), "%s", path);
+		snprintf(thp_saved[thp_nsaved].val, sizeof(thp_saved[0].val), "%s", l + 1);
+		thp_nsaved++;
+	}
+	return write_file(path, val);
+}
+
+long long thp_stat(const char *name)
+{
+	static const char *const sizes[] = { "2048kB", "64kB" };
+	char path[256], buf[64];
+	long long sum = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		snprintf(path, sizeof(path), THP_SYSFS "/hugepages-%s/stats/%s",
+			 sizes[i], name);
+		if (read_file(path, buf, sizeof(buf)) > 0)
+			sum += atoll(buf);
+	}
+	return sum;
+}
+
+void thp_restore(void)
+{
+	while (thp_nsaved > 0) {
+		thp_nsaved--;
+		write_file(thp_saved[thp_nsaved].path, thp_saved[thp_nsaved].val);
+	}
+}
+
 static void cg_path(char *out, size_t len, const char *cg, const char *file)
 {
 	if (file)
@@ -118,6 +166,21 @@ int cg_write(const char *cg, const char *file, const char *val)
 
 	cg_path(path, sizeof(path), cg, file);
 	return write_file(path, val);
+}
+
+int cg_reclaim(const char *cg, const char *amount)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	cg_path(path, sizeof(path), cg, "memory.reclaim");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, amount, strlen(amount)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 int cg_read(const char *cg, const char *file, char *buf, size_t len)

@@ -24,6 +24,11 @@ int cg_create(const char *cg);
 int cg_destroy(const char *cg);
 int cg_write(const char *cg, const char *file, const char *val);
 int cg_read(const char *cg, const char *file, char *buf, size_t len);
+/*
+ * Write @amount to @cg's memory.reclaim, quietly: -EAGAIN (reclaim fell
+ * short) is an answer, not an error, for the tests that use it.
+ */
+int cg_reclaim(const char *cg, const char *amount);
 long long cg_read_ll(const char *cg, const char *file);
 long long cg_stat(const char *cg, const char *key);
 int cg_enter(const char *cg, pid_t pid);
@@ -52,6 +57,16 @@ long long cg_event(const char *cg, const char *key);
 /* sysfs/procfs text files. */
 int write_file(const char *path, const char *val);
 int read_file(const char *path, char *buf, size_t len);
+
+/*
+ * THP "enabled" knobs (the top one and each hugepages-<size>/enabled) set
+ * to @val for the test; thp_restore() puts every one back.
+ */
+#define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage"
+int thp_set(const char *path, const char *val);
+void thp_restore(void);
+/* A per-size mTHP statistic (hugepages-<size>/stats/@name), 2M plus 64K. */
+long long thp_stat(const char *name);
 
 /* zswap on or off (saves the previous state for zswap_restore()). */
 int zswap_set_enabled(bool on);
