@@ -141,7 +141,7 @@ static int writeback_child(void *arg)
 		zcur = cg_read_ll(cg, "memory.zswap.current");
 		snprintf(val, sizeof(val), "%lld", zcur / 2);
 		cg_write(cg, "memory.zswap.max", val);
-		cg_write(cg, "memory.reclaim", "64M");
+		cg_reclaim(cg, "64M");
 	}
 	res->d_zswpwb = cg_stat(cg, "zswpwb") - wb0;
 	res->d_wbfail = zswap_debug("reject_reclaim_fail") - fail0;
