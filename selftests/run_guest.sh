@@ -27,6 +27,8 @@ else
 fi
 
 export VSWAP_SCRATCH=
+# The vswap audit after each test reads debugfs
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 if [ -b /dev/vda ]; then
 	mkdir -p /tmp/scratch
 	if mkfs.ext4 -q -F /dev/vda >/dev/null 2>&1 && mount /dev/vda /tmp/scratch; then
@@ -54,6 +56,12 @@ for t in "${tests[@]}"; do
 	# Leave no swap behind for the next test.
 	swapoff -a 2>/dev/null
 	echo "# $name: exit status $rc after ${secs}s"
+	# The statistics' counters must agree with a walk of the clusters
+	# after every workload; a disagreement fails the test that ran.
+	audit=$("$here/helpers/vswap_audit" 2>&1)
+	arc=$?
+	printf '%s\n' "$audit" | sed 's/^/# /'
+	[ "$arc" -ne 0 ] && [ "$rc" -eq 0 ] && rc=1
 	case $rc in
 	0)   echo "ok $n $name" ;;
 	4)   echo "ok $n $name # SKIP" ;;

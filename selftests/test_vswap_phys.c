@@ -58,6 +58,8 @@ struct result {
 	long long d_zswap_reject;
 	long long d_wbfail;	/* zswap writebacks that failed after starting */
 	size_t bad;		/* pages that did not read back */
+	int audit;		/* vswap_audit() with the pages swapped */
+	char why[512];
 };
 
 static struct result *res;
@@ -105,6 +107,7 @@ static int random_child(void *arg)
 	res->d_phys = vswap_stat("phys") - phys0;
 	res->d_pswpout = vmstat("pswpout") - pswp0;
 	res->swap_cur1 = cg_read_ll(cg, "memory.swap.current");
+	res->audit = vswap_audit(20, res->why, sizeof(res->why));
 	res->bad = check_range(buf, NPAGES, SEED_DISK, true);
 	return 0;
 }
@@ -154,6 +157,7 @@ static int writeback_child(void *arg)
 	for (i = 0; i < NPAGES; i++)
 		res->unchanged += (pm0[i] & PM_SWAP) && (pm1[i] & PM_SWAP) &&
 				  PM_SWP_BITS(pm0[i]) == PM_SWP_BITS(pm1[i]);
+	res->audit = vswap_audit(20, res->why, sizeof(res->why));
 	res->bad = check_range(buf, NPAGES, SEED_WB, false);
 	return 0;
 }
@@ -252,7 +256,7 @@ int main(void)
 	char shrinker[8] = "";
 
 	ksft_print_header();
-	ksft_set_plan(17);
+	ksft_set_plan(19);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
@@ -292,6 +296,9 @@ int main(void)
 			 "writeback changed no pagemap entry (%lld of %lu the same)\n",
 			 res->unchanged, NPAGES);
 	ksft_test_result(rc == 0 && res->bad == 0, "written-back pages read back intact\n");
+	ksft_test_result(res->audit == 0,
+			 "with pages in zswap and on disk, the stat counters agree with a walk of the clusters (%s)\n",
+			 res->why);
 	/* Only this test swaps: every new physical slot is the cgroup's */
 	ksft_test_result(res->swap_cur0 == 0 &&
 			 res->swap_cur1 == res->d_phys * (long long)PAGE_SZ,
@@ -322,6 +329,9 @@ int main(void)
 			 "zswap refused them, they went to the swapfile through physical slots (zswap_reject +%lld, phys +%lld, pswpout +%lld)\n",
 			 res->d_zswap_reject, res->d_phys, res->d_pswpout);
 	ksft_test_result(rc == 0 && res->bad == 0, "and read back bit-exact\n");
+	ksft_test_result(res->audit == 0,
+			 "with them on disk, the stat counters agree with a walk of the clusters (%s)\n",
+			 res->why);
 	ksft_test_result(vswap_stat("phys") == phys_base && meminfo_kb("SwapFree") == swapfree,
 			 "after exit no physical slot is left (phys %lld, SwapFree %lld of %lld kB)\n",
 			 vswap_stat("phys"), meminfo_kb("SwapFree"), swapfree);

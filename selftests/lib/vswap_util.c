@@ -581,3 +581,65 @@ void vswap_test_setup(const char *cg)
 	if (cg && cg_create(cg))
 		ksft_exit_fail_msg("cannot create cgroup %s\n", cg);
 }
+
+static const char *const audit_keys[] = {
+	"slots", "zswap", "zero", "phys", "cached", "poisoned", "clusters",
+};
+#define AUDIT_NKEYS	(sizeof(audit_keys) / sizeof(audit_keys[0]))
+
+static int audit_read(const char *path, long long *val, long long *unbacked)
+{
+	char key[64];
+	long long v;
+	size_t i;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	for (i = 0; i < AUDIT_NKEYS; i++)
+		val[i] = -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2) {
+		for (i = 0; i < AUDIT_NKEYS; i++)
+			if (!strcmp(key, audit_keys[i]))
+				val[i] = v;
+		if (unbacked && !strcmp(key, "unbacked"))
+			*unbacked = v;
+	}
+	fclose(f);
+	return 0;
+}
+
+int vswap_audit(int tries, char *why, size_t len)
+{
+	long long st[AUDIT_NKEYS], au[AUDIT_NKEYS], unbacked = -1;
+	size_t i, n = 0;
+	bool bad = true;
+	int t;
+
+	why[0] = '\0';
+	for (t = 0; t < tries && bad; t++) {
+		if (t)
+			usleep(250000);
+		if (audit_read("/sys/kernel/mm/vswap/stat", st, NULL) ||
+		    audit_read("/sys/kernel/debug/vswap/audit", au, &unbacked)) {
+			snprintf(why, len, "cannot read /sys/kernel/mm/vswap/stat or debugfs vswap/audit: %s",
+				 strerror(errno));
+			return -1;
+		}
+		bad = unbacked != 0;
+		for (i = 0; i < AUDIT_NKEYS; i++)
+			bad |= st[i] != au[i] || st[i] < 0;
+	}
+	if (!bad) {
+		snprintf(why, len, "slots %lld, zswap %lld, zero %lld, phys %lld, cached %lld, clusters %lld",
+			 st[0], st[1], st[2], st[3], st[4], st[6]);
+		return 0;
+	}
+	for (i = 0; i < AUDIT_NKEYS && n < len; i++)
+		if (st[i] != au[i])
+			n += snprintf(why + n, len - n, "%s %lld in stat, %lld by the walk; ",
+				      audit_keys[i], st[i], au[i]);
+	if (unbacked && n < len)
+		snprintf(why + n, len - n, "%lld slots out of memory with no backend", unbacked);
+	return 1;
+}

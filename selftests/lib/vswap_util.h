@@ -54,6 +54,15 @@ long long cg_keyed(const char *cg, const char *file, const char *key);
 /* memory.events key of a cgroup; -1 when absent. */
 long long cg_event(const char *cg, const char *key);
 
+/*
+ * Do the counters of /sys/kernel/mm/vswap/stat agree with a walk of the
+ * clusters (debugfs vswap/audit), with no slot out of memory and no
+ * backend? Retries while swap activity makes readings differ (up to
+ * @tries readings 250 ms apart). 0 if one reading agreed; 1, with what
+ * differed in @why, if none did; -1 if a file is missing.
+ */
+int vswap_audit(int tries, char *why, size_t len);
+
 /* sysfs/procfs text files. */
 int write_file(const char *path, const char *val);
 int read_file(const char *path, char *buf, size_t len);
