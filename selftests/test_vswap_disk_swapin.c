@@ -33,7 +33,6 @@
 
 #define CG		"vswap_test_disk_swapin"
 #define DISK		"/dev/vdb"
-#define DISK_STAT	"/sys/block/vdb/stat"
 #define NPAGES		2048UL
 #define SEED		0xd15cULL
 
@@ -42,11 +41,7 @@ static int up[2], down[2];
 /* Reads completed on the disk (first field of its stat file). */
 static long long disk_reads(void)
 {
-	char buf[256];
-
-	if (read_file(DISK_STAT, buf, sizeof(buf)) < 0)
-		return -1;
-	return atoll(buf);
+	return block_reads("vdb");
 }
 
 /* Drop the cgroup's clean swap-cache pages: reclaim until none is cached. */

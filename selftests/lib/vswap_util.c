@@ -643,3 +643,13 @@ int vswap_audit(int tries, char *why, size_t len)
 		snprintf(why + n, len - n, "%lld slots out of memory with no backend", unbacked);
 	return 1;
 }
+
+long long block_reads(const char *dev)
+{
+	char path[128], buf[256];
+
+	snprintf(path, sizeof(path), "/sys/block/%s/stat", dev);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	return atoll(buf);
+}

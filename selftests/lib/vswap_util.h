@@ -63,6 +63,9 @@ long long cg_event(const char *cg, const char *key);
  */
 int vswap_audit(int tries, char *why, size_t len);
 
+/* Read requests completed on block device @dev ("vda"): /sys/block/DEV/stat. */
+long long block_reads(const char *dev);
+
 /* sysfs/procfs text files. */
 int write_file(const char *path, const char *val);
 int read_file(const char *path, char *buf, size_t len);
