@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Build the kernel at every commit of the series (base..HEAD of build/linux)
 # in a scratch worktree, to check that each patch builds on its own.
+#
+#   scripts/dev/build-each-patch.sh          bzImage at every commit
+#   scripts/dev/build-each-patch.sh --mm     mm/ only at every commit (every
+#                                            .c file the series changes is in
+#                                            mm/), bzImage at the last one
 set -euo pipefail
+mm_only=
+[ "${1:-}" = --mm ] && mm_only=1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tree=$top/build/linux
 wt=$top/build/bisect/linux
@@ -11,10 +18,13 @@ mkdir -p "$top/build/bisect"
 [ -d "$wt" ] || git -C "$tree" worktree add -q --detach "$wt" base
 mkdir -p "$obj"
 cp "$top/build/kbuild/.config" "$obj/.config"
+last=$(git -C "$tree" rev-parse HEAD)
 for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
 	git -C "$wt" checkout -q --detach "$c"
 	printf '%s %s: ' "$(git -C "$tree" log -1 --format=%h "$c")" "$(git -C "$tree" log -1 --format=%s "$c")"
-	if make -s -C "$wt" O="$obj" -j"$(nproc)" CC="ccache gcc" olddefconfig bzImage \
+	target=bzImage
+	[ -n "$mm_only" ] && [ "$c" != "$last" ] && target=mm/
+	if make -s -C "$wt" O="$obj" -j"$(nproc)" CC="ccache gcc" olddefconfig $target \
 		> "$top/build/bisect/build-$c.log" 2>&1; then
 		echo ok
 	else
