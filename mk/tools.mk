@@ -35,7 +35,7 @@ VSWAPCTL_TESTS := $(patsubst tools/vswapctl/tests/%.c,$(B)/vswapctl/tests/%,$(VS
 # with the flags of their own Makefiles against the patched kernel's UAPI.
 KHDR        := $(B)/khdr
 KST         := $(B)/selftests/upstream
-KST_BINS    := $(KST)/test_zswap $(KST)/cow
+KST_BINS    := $(KST)/test_zswap $(KST)/test_memcontrol $(KST)/cow
 
 ST_LIB_SRCS := $(wildcard selftests/lib/*.c)
 ST_LIB_HDRS := $(wildcard selftests/lib/*.h)
@@ -125,6 +125,13 @@ $(KST)/test_zswap: $(KHDR)/.installed $(KSELFTEST)/cgroup/test_zswap.c $(KSELFTE
 	@gcc -Wall -pthread -isystem $(KHDR)/include -I$(KSELFTEST) \
 		-I$(KSELFTEST)/cgroup/lib/include -o $@ \
 		$(KSELFTEST)/cgroup/test_zswap.c $(KSELFTEST)/cgroup/lib/cgroup_util.c
+
+$(KST)/test_memcontrol: $(KHDR)/.installed $(KSELFTEST)/cgroup/test_memcontrol.c $(KSELFTEST)/cgroup/lib/cgroup_util.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@gcc -Wall -pthread -isystem $(KHDR)/include -I$(KSELFTEST) \
+		-I$(KSELFTEST)/cgroup/lib/include -o $@ \
+		$(KSELFTEST)/cgroup/test_memcontrol.c $(KSELFTEST)/cgroup/lib/cgroup_util.c
 
 # tools/testing/selftests/mm/Makefile, without liburing (its io_uring cases
 # are compiled out, as on any system without it).
