@@ -40,7 +40,7 @@ KST_BINS    := $(KST)/test_zswap $(KST)/test_memcontrol $(KST)/cow
 ST_LIB_SRCS := $(wildcard selftests/lib/*.c)
 ST_LIB_HDRS := $(wildcard selftests/lib/*.h)
 ST_C_SRCS   := $(wildcard selftests/test_*.c)
-ST_SH_SRCS  := $(wildcard selftests/test_*.sh)
+ST_SH_SRCS  := $(wildcard selftests/test_*.sh) $(wildcard selftests/lib/*.sh)
 ST_HELPERS  := $(wildcard selftests/helpers/*.c)
 ST_BINS     := $(patsubst selftests/%.c,$(B)/selftests/%,$(ST_C_SRCS)) \
                $(patsubst selftests/%.sh,$(B)/selftests/%.sh,$(ST_SH_SRCS)) \

@@ -12,9 +12,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$here/upstream/cow
 
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+. "$here/lib/upstream.sh"
 slots()  { awk '$1 == "slots" { print $2 }' /sys/kernel/mm/vswap/stat; }
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 

@@ -21,21 +21,12 @@ bin=$here/upstream/test_memcontrol
 # "case reason" lines: cases allowed to differ, with the documented reason
 intended="test_memcg_swap_max_peak memory.swap.max and memory.swap.peak count disk only (Documentation/admin-guide.rst): 100M in a cgroup at memory.max=30M, memory.swap.max=30M goes to zswap, is not OOM-killed and leaves memory.swap.peak at 0"
 
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+. "$here/lib/upstream.sh"
 
 echo "TAP version 13"
 echo "1..3"
 
-[ -x "$bin" ] || { echo "# $bin is missing (make tools builds it)"; exit 1; }
-[ -n "${VSWAP_SCRATCH:-}" ] || { echo "# needs the scratch disk"; exit 1; }
-echo Y > /sys/module/zswap/parameters/enabled || exit 1
-swapoff -a 2>/dev/null
-swapfile=$VSWAP_SCRATCH/upstream-memcontrol.swap
-rm -f "$swapfile"
-fallocate -l 512M "$swapfile" && chmod 600 "$swapfile" &&
-	mkswap -q "$swapfile" >/dev/null && swapon "$swapfile" || { echo "# swapon $swapfile failed"; exit 1; }
+upstream_setup "$bin" upstream-memcontrol
 work=$VSWAP_SCRATCH/memcontrol
 mkdir -p "$work"
 

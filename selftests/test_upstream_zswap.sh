@@ -14,22 +14,13 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$here/upstream/test_zswap
 
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+. "$here/lib/upstream.sh"
 slots()  { awk '$1 == "slots" { print $2 }' /sys/kernel/mm/vswap/stat; }
 
 echo "TAP version 13"
 echo "1..3"
 
-[ -x "$bin" ] || { echo "# $bin is missing (make tools builds it)"; exit 1; }
-[ -n "${VSWAP_SCRATCH:-}" ] || { echo "# needs the scratch disk for a swapfile"; exit 1; }
-echo Y > /sys/module/zswap/parameters/enabled || exit 1
-swapoff -a 2>/dev/null
-swapfile=$VSWAP_SCRATCH/upstream-zswap.swap
-rm -f "$swapfile"
-fallocate -l 512M "$swapfile" && chmod 600 "$swapfile" &&
-	mkswap -q "$swapfile" >/dev/null && swapon "$swapfile" || { echo "# swapon $swapfile failed"; exit 1; }
+upstream_setup "$bin" upstream-zswap
 
 # run_upstream ENABLED: run test_zswap with vswap.enabled=ENABLED, leave the
 # names of passed and failed cases in $passed and $notpassed.
