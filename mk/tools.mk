@@ -20,6 +20,10 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BB)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BB)/%.skel.h,$(BPF_SRCS))
 BPF_HDRS   := $(wildcard bpf/*.h)
+# Policies only the selftests load (garbage answers, error exits, ...)
+ST_BPF_SRCS := $(wildcard selftests/bpf/*.bpf.c)
+BPF_OBJS   += $(patsubst selftests/bpf/%.bpf.c,$(BB)/%.bpf.o,$(ST_BPF_SRCS))
+BPF_SKELS  += $(patsubst selftests/bpf/%.bpf.c,$(BB)/%.skel.h,$(ST_BPF_SRCS))
 
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 USER_CPPFLAGS := -I$(BB) -I$(LIBBPF_INC) -I$(TOP)/bpf
@@ -77,6 +81,13 @@ $(VMLINUX_H): $(VMLINUX) $(BPFTOOL)
 	 else mv -f $@.tmp $@; echo "  GEN     build/bpf/vmlinux.h"; fi
 
 $(BB)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H)
+	@echo "  CLANG   $<"
+	@$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 \
+		-fms-extensions -Wno-microsoft-anon-tag \
+		-I$(BB) -I$(LIBBPF_INC) -I$(TOP)/bpf -c $< -o $@
+	@$(LLVM_STRIP) -g $@ 2>/dev/null || true
+
+$(BB)/%.bpf.o: selftests/bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H)
 	@echo "  CLANG   $<"
 	@$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 \
 		-fms-extensions -Wno-microsoft-anon-tag \

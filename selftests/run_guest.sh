@@ -29,6 +29,8 @@ fi
 export VSWAP_SCRATCH=
 # The vswap audit after each test reads debugfs
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+# Swap policies pin their links and maps in bpffs
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 if [ -b /dev/vda ]; then
 	mkdir -p /tmp/scratch
 	if mkfs.ext4 -q -F /dev/vda >/dev/null 2>&1 && mount /dev/vda /tmp/scratch; then
@@ -40,6 +42,7 @@ fi
 export VSWAP_TOP=${VSWAP_TOP:-$(cd "$here/../.." && pwd)}
 export VSWAP_KERNEL_RELEASE=${VSWAP_KERNEL_RELEASE:-$(cat "$VSWAP_TOP/build/kbuild/include/config/kernel.release" 2>/dev/null)}
 export BPFTOOL=${BPFTOOL:-$VSWAP_TOP/build/tools/bpftool/bpftool}
+export VSWAP_BPF_DIR=${VSWAP_BPF_DIR:-$VSWAP_TOP/build/bpf}
 export VSWAPCTL=${VSWAPCTL:-$VSWAP_TOP/build/vswapctl/vswapctl}
 
 echo "TAP version 13"
