@@ -82,4 +82,29 @@ static __always_inline struct mem_cgroup *vswap_cgroup_parent(struct mem_cgroup 
 	return parent ? container_of(parent, struct mem_cgroup, css) : NULL;
 }
 
+/* How far up vswap_cgroup_lookup() looks */
+#define VSWAP_CGROUP_MAX_DEPTH	16
+
+/*
+ * The value for @memcg in @map, a hash map keyed by cgroup id, or for its
+ * nearest ancestor that has one; NULL if none within
+ * VSWAP_CGROUP_MAX_DEPTH levels has. Per-cgroup settings that subtrees
+ * inherit.
+ */
+static __always_inline void *vswap_cgroup_lookup(void *map, struct mem_cgroup *memcg)
+{
+	void *val;
+	__u64 id;
+	int i;
+
+	for (i = 0; i < VSWAP_CGROUP_MAX_DEPTH && memcg; i++) {
+		id = vswap_cgroup_id(memcg);
+		val = bpf_map_lookup_elem(map, &id);
+		if (val)
+			return val;
+		memcg = vswap_cgroup_parent(memcg);
+	}
+	return NULL;
+}
+
 #endif /* __VSWAP_BPF_H */

@@ -26,7 +26,6 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define NSEC_PER_SEC	1000000000ULL
-#define MAX_DEPTH	16
 #define NR_SAMPLES	64
 
 struct {
@@ -61,18 +60,7 @@ __u64 nr_mode_calls, nr_backend_calls, nr_demote_calls, nr_demoted;
 /* The settings of @memcg: its own, or its nearest configured ancestor's */
 static struct vswap_cgroup_cfg *cfg_of(struct mem_cgroup *memcg)
 {
-	struct vswap_cgroup_cfg *cfg;
-	__u64 id;
-	int i;
-
-	for (i = 0; i < MAX_DEPTH && memcg; i++) {
-		id = vswap_cgroup_id(memcg);
-		cfg = bpf_map_lookup_elem(&vswap_cfg, &id);
-		if (cfg)
-			return cfg;
-		memcg = vswap_cgroup_parent(memcg);
-	}
-	return NULL;
+	return vswap_cgroup_lookup(&vswap_cfg, memcg);
 }
 
 s32 BPF_VSWAP(default_mode, struct mem_cgroup *memcg, u32 order)

@@ -22,8 +22,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define MAX_DEPTH	16
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
@@ -36,18 +34,9 @@ __u64 nr_direct;
 
 static bool is_direct(struct mem_cgroup *memcg)
 {
-	__u32 *on;
-	__u64 id;
-	int i;
+	__u32 *on = vswap_cgroup_lookup(&vswap_direct_cgroups, memcg);
 
-	for (i = 0; i < MAX_DEPTH && memcg; i++) {
-		id = vswap_cgroup_id(memcg);
-		on = bpf_map_lookup_elem(&vswap_direct_cgroups, &id);
-		if (on)
-			return *on;
-		memcg = vswap_cgroup_parent(memcg);
-	}
-	return false;
+	return on && *on;
 }
 
 s32 BPF_VSWAP(direct_mode, struct mem_cgroup *memcg, u32 order)

@@ -27,8 +27,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define MAX_DEPTH	16
-
 enum tier { TIER_NONE, TIER_LATENCY, TIER_BATCH, TIER_BULK };
 
 struct {
@@ -54,18 +52,9 @@ __u64 nr_demoted, nr_paused;
 
 static __u32 tier_of(struct mem_cgroup *memcg)
 {
-	__u32 *tier;
-	__u64 id;
-	int i;
+	__u32 *tier = vswap_cgroup_lookup(&vswap_tiers, memcg);
 
-	for (i = 0; i < MAX_DEPTH && memcg; i++) {
-		id = vswap_cgroup_id(memcg);
-		tier = bpf_map_lookup_elem(&vswap_tiers, &id);
-		if (tier)
-			return *tier;
-		memcg = vswap_cgroup_parent(memcg);
-	}
-	return TIER_NONE;
+	return tier ? *tier : TIER_NONE;
 }
 
 u32 BPF_VSWAP(tiered_backend, struct mem_cgroup *memcg, u32 order)
