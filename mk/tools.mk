@@ -80,19 +80,21 @@ $(VMLINUX_H): $(VMLINUX) $(BPFTOOL)
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch -r $(VMLINUX) $@ 2>/dev/null || touch $@; \
 	 else mv -f $@.tmp $@; echo "  GEN     build/bpf/vmlinux.h"; fi
 
-$(BB)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H)
+# One BPF object from its source: the policies of bpf/ and the test-only
+# ones of selftests/bpf/ alike
+define bpf_compile
 	@echo "  CLANG   $<"
 	@$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 \
 		-fms-extensions -Wno-microsoft-anon-tag \
 		-I$(BB) -I$(LIBBPF_INC) -I$(TOP)/bpf -c $< -o $@
 	@$(LLVM_STRIP) -g $@ 2>/dev/null || true
+endef
+
+$(BB)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H)
+	$(bpf_compile)
 
 $(BB)/%.bpf.o: selftests/bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H)
-	@echo "  CLANG   $<"
-	@$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 \
-		-fms-extensions -Wno-microsoft-anon-tag \
-		-I$(BB) -I$(LIBBPF_INC) -I$(TOP)/bpf -c $< -o $@
-	@$(LLVM_STRIP) -g $@ 2>/dev/null || true
+	$(bpf_compile)
 
 $(BB)/%.skel.h: $(BB)/%.bpf.o $(BPFTOOL)
 	@echo "  SKEL    $@"
