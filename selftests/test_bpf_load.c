@@ -17,19 +17,12 @@
 
 #include "kselftest.h"
 #include "vswap_util.h"
+#include "vswap_libbpf.h"
 #include "vmscan_count.h"
 #include "vmscan_count.skel.h"
 
 #define CG	"vswap_test_bpf_load"
 #define NPAGES	4096UL	/* 16M */
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	fprintf(stdout, "# libbpf: ");
-	return vfprintf(stdout, fmt, ap);
-}
 
 /* Does 'bpftool prog show id ID' name the program? */
 static bool bpftool_lists(const char *bpftool, __u32 id, const char *name)
@@ -81,7 +74,7 @@ int main(void)
 
 	ksft_print_header();
 	ksft_set_plan(4);
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(vswap_libbpf_print);
 
 	if (!bpftool || access(bpftool, X_OK))
 		ksft_exit_fail_msg("BPFTOOL (%s) is not an executable bpftool\n", bpftool ?: "unset");

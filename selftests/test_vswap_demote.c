@@ -27,6 +27,7 @@
 
 #include "kselftest.h"
 #include "vswap_util.h"
+#include "vswap_libbpf.h"
 #include "vswap_default.h"
 #include "vswap_default.skel.h"
 
@@ -50,14 +51,6 @@ struct result {
 };
 
 static struct result *res;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	fprintf(stdout, "# libbpf: ");
-	return vfprintf(stdout, fmt, ap);
-}
 
 static double now_s(void)
 {
@@ -142,7 +135,7 @@ int main(void)
 
 	ksft_print_header();
 	ksft_set_plan(7);
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(vswap_libbpf_print);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,

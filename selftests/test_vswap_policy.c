@@ -36,12 +36,12 @@
 
 #include "kselftest.h"
 #include "vswap_util.h"
+#include "vswap_libbpf.h"
 #include "vswap_default.h"
 #include "vswap_default.skel.h"
 #include "vswap_test_policy.skel.h"
 #include "vswap_test_sleepy.skel.h"
 
-#define POLICY		"/sys/kernel/mm/vswap/policy/"
 #define CG_Z		"vswap_test_policy_z"
 #define CG_D		"vswap_test_policy_d"
 #define CG_W		"vswap_test_policy_w"
@@ -61,89 +61,7 @@ struct result {
 
 static struct result *res;
 static char swapfile[4096], swapfile2[4096];
-static long long swaps_used(const char *path, int *line);
 
-/* Used KiB of @path in /proc/swaps, and its line (from 0), or -1 */
-static long long swaps_used(const char *path, int *line)
-{
-	char buf[8192], *l, *save = NULL;
-	long long size, used;
-	char name[4096];
-	int n = -1;
-
-	if (read_file("/proc/swaps", buf, sizeof(buf)) < 0)
-		return -1;
-	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save), n++) {
-		if (n < 0)
-			continue;	/* the header */
-		if (sscanf(l, "%4095s %*s %lld %lld", name, &size, &used) == 3 &&
-		    !strcmp(name, path)) {
-			if (line)
-				*line = n;
-			return used;
-		}
-	}
-	return -1;
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	fprintf(stdout, "# libbpf: ");
-	return vfprintf(stdout, fmt, ap);
-}
-
-static void policy_read(const char *file, char *buf, size_t len)
-{
-	char path[256];
-	char *nl;
-
-	snprintf(path, sizeof(path), POLICY "%s", file);
-	if (read_file(path, buf, len) < 0) {
-		snprintf(buf, len, "(unreadable)");
-		return;
-	}
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-}
-
-static bool policy_is(const char *file, const char *want)
-{
-	char buf[256];
-
-	policy_read(file, buf, sizeof(buf));
-	if (strcmp(buf, want)) {
-		ksft_print_msg("policy/%s: \"%s\", want \"%s\"\n", file, buf, want);
-		return false;
-	}
-	return true;
-}
-
-static long long policy_ll(const char *file)
-{
-	char buf[64];
-
-	policy_read(file, buf, sizeof(buf));
-	return atoll(buf);
-}
-
-/* Wait up to @secs for policy/state to become @want. */
-static bool policy_wait_state(const char *want, int secs)
-{
-	char buf[64];
-	int i;
-
-	for (i = 0; i < secs * 10; i++) {
-		policy_read("state", buf, sizeof(buf));
-		if (!strcmp(buf, want))
-			return true;
-		usleep(100000);
-	}
-	ksft_print_msg("policy/state: \"%s\" after %ds, want \"%s\"\n", buf, secs, want);
-	return false;
-}
 
 /* In cgroup @arg: page out compressible pages, touch them back, check. */
 static int swap_child(void *arg)
@@ -261,7 +179,7 @@ int main(void)
 
 	ksft_print_header();
 	ksft_set_plan(31);
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(vswap_libbpf_print);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	bpfdir = getenv("VSWAP_BPF_DIR");

@@ -1,20 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A vswap policy for the selftests, steered through its global variables:
- * which cgroups go direct, to disk or stay in memory, garbage answers, an
- * error exit on request, fixed demote answers; and what it was told
- * (refaults by source, cgroup events, the exit reason).
+ * which cgroups go direct or virtual, to zswap, to disk or stay in memory,
+ * garbage answers, an error exit on request (also from init()), fixed
+ * demote answers, bpf_vswap_demote() calls of its own; and what it was
+ * told (refaults by source, cgroup events, the exit reason).
  */
 #include "vmlinux.h"
 #include "vswap.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* memcg kfuncs of mm/bpf_memcontrol.c */
+extern struct mem_cgroup *bpf_get_root_mem_cgroup(void) __ksym;
+extern void bpf_put_mem_cgroup(struct mem_cgroup *memcg) __ksym;
+
 /* Steering, set by the test */
-__u64 direct_cgid, disk_cgid, memory_cgid, zswap_cgid, watch_cgid;
+__u64 direct_cgid, virtual_cgid, disk_cgid, memory_cgid, zswap_cgid, watch_cgid;
 __s32 disk_type = -1;
-__u32 bad_mode, bad_backend, error_now;
+__u32 bad_mode, bad_backend, error_now, init_error;
 __u64 demote_answer;
+/* demote(): bpf_vswap_demote() this many of the watched cgroup's pages */
+__u64 demote_self;
+/* demote(): bpf_vswap_demote() a page of the root cgroup instead */
+__u32 demote_foreign;
 
 /* What the policy saw */
 __u64 nr_mode, nr_backend, nr_demote, nr_init, nr_exit;
@@ -23,6 +32,13 @@ __u64 cgroup_inits, cgroup_exits, watch_inits, watch_exits;
 __u64 demote_zswap_pages;
 __u32 exit_kind;
 char exit_msg[VSWAP_EXIT_MSG_LEN];
+/*
+ * What bpf_vswap_demote() returned: the first call on another cgroup, the
+ * first non-zero answer on its own (pages still in the swap cache, just
+ * stored, cannot be written back yet: 0)
+ */
+__s64 self_ret, foreign_ret;
+__u32 self_done, foreign_done;
 
 s32 BPF_VSWAP(test_mode, struct mem_cgroup *memcg, u32 order)
 {
@@ -37,6 +53,8 @@ s32 BPF_VSWAP(test_mode, struct mem_cgroup *memcg, u32 order)
 		return 77;
 	if (id && id == direct_cgid)
 		return VSWAP_MODE_DIRECT;
+	if (id && id == virtual_cgid)
+		return VSWAP_MODE_VIRTUAL;
 	return VSWAP_MODE_DEFAULT;
 }
 
@@ -56,7 +74,7 @@ u32 BPF_VSWAP(test_backend, struct mem_cgroup *memcg, u32 order)
 	return VSWAP_WHERE_DEFAULT;
 }
 
-u64 BPF_VSWAP(test_demote, struct mem_cgroup *memcg,
+u64 BPF_VSWAP_SLEEPABLE(test_demote, struct mem_cgroup *memcg,
 	      const struct vswap_cgroup_stats *st)
 {
 	__u64 id = vswap_cgroup_id(memcg);
@@ -65,6 +83,21 @@ u64 BPF_VSWAP(test_demote, struct mem_cgroup *memcg,
 		return 0;
 	__sync_fetch_and_add(&nr_demote, 1);
 	demote_zswap_pages = st->zswap_pages;
+	if (demote_foreign && !foreign_done) {
+		struct mem_cgroup *root = bpf_get_root_mem_cgroup();
+
+		if (root) {
+			foreign_ret = bpf_vswap_demote(root, 1);
+			foreign_done = 1;
+			bpf_put_mem_cgroup(root);
+		}
+	}
+	/* Within the budget: what the cgroup has in zswap */
+	if (demote_self && !self_done && st->zswap_pages) {
+		self_ret = bpf_vswap_demote(memcg, demote_self < st->zswap_pages ?
+						   demote_self : st->zswap_pages);
+		self_done = self_ret != 0;
+	}
 	return demote_answer;
 }
 
@@ -79,6 +112,8 @@ void BPF_VSWAP(test_refault, struct mem_cgroup *memcg, u32 source, u32 nr_pages)
 s32 BPF_VSWAP_SLEEPABLE(test_init)
 {
 	__sync_fetch_and_add(&nr_init, 1);
+	if (init_error)
+		bpf_vswap_error("test policy: error from init");
 	return 0;
 }
 

@@ -653,3 +653,75 @@ long long block_reads(const char *dev)
 		return -1;
 	return atoll(buf);
 }
+
+long long swaps_used(const char *path, int *line)
+{
+	char buf[8192], *l, *save = NULL;
+	long long size, used;
+	char name[4096];
+	int n = -1;
+
+	if (read_file("/proc/swaps", buf, sizeof(buf)) < 0)
+		return -1;
+	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save), n++) {
+		if (n < 0)
+			continue;	/* the header */
+		if (sscanf(l, "%4095s %*s %lld %lld", name, &size, &used) == 3 &&
+		    !strcmp(name, path)) {
+			if (line)
+				*line = n;
+			return used;
+		}
+	}
+	return -1;
+}
+
+void policy_read(const char *file, char *buf, size_t len)
+{
+	char path[256];
+	char *nl;
+
+	snprintf(path, sizeof(path), VSWAP_POLICY_DIR "%s", file);
+	if (read_file(path, buf, len) < 0) {
+		snprintf(buf, len, "(unreadable)");
+		return;
+	}
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+}
+
+bool policy_is(const char *file, const char *want)
+{
+	char buf[256];
+
+	policy_read(file, buf, sizeof(buf));
+	if (strcmp(buf, want)) {
+		ksft_print_msg("policy/%s: \"%s\", want \"%s\"\n", file, buf, want);
+		return false;
+	}
+	return true;
+}
+
+long long policy_ll(const char *file)
+{
+	char buf[64];
+
+	policy_read(file, buf, sizeof(buf));
+	return atoll(buf);
+}
+
+bool policy_wait_state(const char *want, int secs)
+{
+	char buf[64];
+	int i;
+
+	for (i = 0; i < secs * 10; i++) {
+		policy_read("state", buf, sizeof(buf));
+		if (!strcmp(buf, want))
+			return true;
+		usleep(100000);
+	}
+	ksft_print_msg("policy/state: \"%s\" after %ds, want \"%s\"\n", buf, secs, want);
+	return false;
+}

@@ -141,4 +141,18 @@ pid_t cg_spawn(const char *cg, int (*fn)(void *), void *arg);
  */
 int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg);
 
+/* Used KiB of swap file or device @path in /proc/swaps, and its line (from 0), or -1. */
+long long swaps_used(const char *path, int *line);
+
+/* The swap policy's files, /sys/kernel/mm/vswap/policy/@file. */
+#define VSWAP_POLICY_DIR	"/sys/kernel/mm/vswap/policy/"
+/* Its first line, or "(unreadable)". */
+void policy_read(const char *file, char *buf, size_t len);
+/* Is it @want? Says what it is when not. */
+bool policy_is(const char *file, const char *want);
+/* As a number. */
+long long policy_ll(const char *file);
+/* Wait up to @secs for policy/state to become @want. */
+bool policy_wait_state(const char *want, int secs);
+
 #endif
