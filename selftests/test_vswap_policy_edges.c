@@ -224,7 +224,7 @@ int main(void)
 	const char *bpfdir = getenv("VSWAP_BPF_DIR"), *bpftool = getenv("BPFTOOL");
 
 	ksft_print_header();
-	ksft_set_plan(27);
+	ksft_set_plan(28);
 	libbpf_set_print(vswap_libbpf_print);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
@@ -356,13 +356,21 @@ int main(void)
 
 	/* 6: bpf_vswap_error() from init() fails the load, with the reason */
 	tp->bss->init_error = 1;
+	trace_clear();
 	link = bpf_map__attach_struct_ops(tp->maps.vswap_test_policy);
 	rc = link ? 0 : -errno;
+	trace_read();
 	policy_read("exit_msg", msg, sizeof(msg));
 	ksft_print_msg("init error: load %s, exit_msg \"%s\"\n", strerror((int)-rc), msg);
 	ksft_test_result(!link && rc == -EINVAL && policy_is("state", "none") &&
 			 policy_is("exit_kind", "error") && strstr(msg, "error from init"),
 			 "bpf_vswap_error() in init(): the load fails (EINVAL), the reason shown\n");
+	n = trace_count("vswap_policy_enable", 0, "name=test_policy", &m);
+	n2 = trace_count("vswap_policy_disable", 0,
+			 "name=test_policy kind=error msg=\"test policy: error from init\"", &m2);
+	trace_show("vswap_policy_disable");
+	ksft_test_result(n == 1 && m == 1 && n2 == 1 && m2 == 1,
+			 "traced: vswap_policy_enable, then vswap_policy_disable with the reason\n");
 	bpf_link__destroy(link);
 	tp->bss->init_error = 0;
 
