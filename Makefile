@@ -36,6 +36,7 @@ KMAKE     = $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(JOBS) CC="$(KCC)" HOSTCC="$(KCC)"
 help:
 	@echo "make run             build everything, boot the guest, run the demo"
 	@echo "make check           build everything and run the test suite in the guest"
+	@echo "make bench           vanilla 7.3.4 vs vswap, interleaved boots (bench-quick: <= 15 min)"
 	@echo "make shell           interactive shell in the guest"
 	@echo "make deps            install the Debian packages the project needs"
 	@echo "make kernel-src      build/linux: pinned base + kernel-patches/ as git commits"
@@ -66,9 +67,10 @@ kernel: kconfig
 
 include mk/tools.mk
 include mk/vm.mk
+include mk/bench.mk
 
 clean:
-	rm -rf $(KOBJ) $(B)/tools $(B)/bpf $(B)/selftests $(B)/vm $(B)/vswapctl
+	rm -rf $(KOBJ) $(B)/tools $(B)/bpf $(B)/selftests $(B)/vm $(B)/vswapctl $(B)/bench/bin
 	rm -f $(B)/*.log
 
 distclean:

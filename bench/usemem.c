@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * usemem: the anonymous-memory workload of `make bench`.
+ *
+ *   usemem [-s SIZE] [-c RATIO] [-p PASSES] [-g | -H] [-t]
+ *
+ * Maps SIZE (default 256M) of private anonymous memory, writes every page,
+ * then reads and verifies every page PASSES times (default 2), in order.
+ * Under a memory.max below SIZE each pass swaps the whole range out and in.
+ *
+ * A page's content follows from its index and the pass seed: the first
+ * 4096/RATIO bytes are pseudo-random, the rest zero, so that a compressor
+ * like lz4 gets about RATIO:1 (-c 1: incompressible; default 3).
+ *
+ * -t: a tmpfs (memfd) range instead of anonymous memory.
+ * -g: grow instead: write pages until the process is killed (OOM) and
+ *     report how many were written and still verified; for capacity
+ *     measurements. The writing child reports through shared memory.
+ * -H: hold: write the pages, push them out (MADV_PAGEOUT), print a line
+ *     "usemem held swapped=N" (N: pages whose page-table entry is a swap
+ *     entry), wait until stdin reaches its end, then verify; for
+ *     measurements of what swapped-out pages cost the kernel.
+ *
+ * Prints one line of key=value pairs (bytes, seconds, GB/s, bad pages) on
+ * stdout. Exit status 0 when every page read back intact, 1 on a bad
+ * page, 2 on error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#define PAGE	4096UL
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Page @idx: @rnd bytes of pseudo-random data from (@idx, @seed), then zeros */
+static void fill(uint64_t *p, uint64_t idx, uint64_t seed, size_t rnd)
+{
+	uint64_t x = mix(idx * 0x9e3779b97f4a7c15ULL ^ seed) | 1;
+	size_t i, n = rnd / 8;
+
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = x;
+	}
+	memset(p + n, 0, PAGE - n * 8);
+	p[0] = idx;	/* never a same-filled page */
+}
+
+static bool check(const uint64_t *p, uint64_t idx, uint64_t seed, size_t rnd)
+{
+	uint64_t want[PAGE / 8];
+
+	fill(want, idx, seed, rnd);
+	return !memcmp(p, want, PAGE);
+}
+
+static unsigned long long parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'G': case 'g':
+		v <<= 10;
+		/* fall through */
+	case 'M': case 'm':
+		v <<= 10;
+		/* fall through */
+	case 'K': case 'k':
+		v <<= 10;
+		end++;
+	}
+	return *end ? 0 : v;
+}
+
+static char *map_range(size_t bytes, bool tmpfs)
+{
+	char *buf;
+	int fd = -1;
+
+	if (tmpfs) {
+		fd = memfd_create("usemem", 0);
+		if (fd < 0 || ftruncate(fd, bytes)) {
+			fprintf(stderr, "usemem: memfd of %zu bytes: %s\n", bytes, strerror(errno));
+			return NULL;
+		}
+	}
+	buf = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		   tmpfs ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	if (buf == MAP_FAILED) {
+		fprintf(stderr, "usemem: mmap %zu bytes: %s\n", bytes, strerror(errno));
+		return NULL;
+	}
+	madvise(buf, bytes, MADV_NOHUGEPAGE);
+	return buf;
+}
+
+/* Pages of @buf whose page-table entry is a swap entry, or -1 */
+static long swapped(const char *buf, size_t npages)
+{
+	uint64_t pm[512];
+	size_t n, i, chunk;
+	long count = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	for (n = 0; n < npages; n += chunk) {
+		chunk = npages - n < 512 ? npages - n : 512;
+		if (pread(fd, pm, chunk * 8, ((uintptr_t)buf / PAGE + n) * 8) != (ssize_t)(chunk * 8)) {
+			count = -1;
+			break;
+		}
+		for (i = 0; i < chunk; i++)
+			count += !!(pm[i] & (1ULL << 62));
+	}
+	close(fd);
+	return count;
+}
+
+/* -H: write, push out, hold until stdin ends, verify */
+static int hold(size_t npages, size_t rnd)
+{
+	char *buf = map_range(npages * PAGE, false), c;
+	size_t n, bad = 0;
+	long out;
+
+	if (!buf)
+		return 2;
+	for (n = 0; n < npages; n++)
+		fill((uint64_t *)(buf + n * PAGE), n, 1, rnd);
+	if (madvise(buf, npages * PAGE, MADV_PAGEOUT)) {
+		fprintf(stderr, "usemem: MADV_PAGEOUT: %s\n", strerror(errno));
+		return 2;
+	}
+	out = swapped(buf, npages);
+	printf("usemem held swapped=%ld\n", out);
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	for (n = 0; n < npages; n++)
+		bad += !check((uint64_t *)(buf + n * PAGE), n, 1, rnd);
+	printf("usemem mode=hold bytes=%zu swapped=%ld bad=%zu\n", npages * PAGE, out, bad);
+	return bad ? 1 : 0;
+}
+
+/* -g: write until killed; the parent reports what the child got to */
+static int grow(size_t npages, size_t rnd, bool tmpfs)
+{
+	volatile unsigned long *written;
+	unsigned long n;
+	int status;
+	pid_t pid;
+	double t;
+
+	written = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (written == MAP_FAILED) {
+		fprintf(stderr, "usemem: mmap: %s\n", strerror(errno));
+		return 2;
+	}
+	*written = 0;
+	t = now();
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "usemem: fork: %s\n", strerror(errno));
+		return 2;
+	}
+	if (!pid) {
+		char *buf = map_range(npages * PAGE, tmpfs);
+
+		if (!buf)
+			_exit(2);
+		for (n = 0; n < npages; n++) {
+			fill((uint64_t *)(buf + n * PAGE), n, 1, rnd);
+			*written = n + 1;
+		}
+		for (n = 0; n < npages; n++)
+			if (!check((uint64_t *)(buf + n * PAGE), n, 1, rnd))
+				_exit(1);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "usemem: waitpid: %s\n", strerror(errno));
+		return 2;
+	}
+	n = *written;
+	printf("usemem mode=grow bytes=%lu seconds=%.3f end=%s\n", n * PAGE, now() - t,
+	       WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
+	       WEXITSTATUS(status) == 0 ? "all-written" : "error");
+	if (WIFEXITED(status) && WEXITSTATUS(status))
+		return WEXITSTATUS(status);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long size = 256ULL << 20;
+	int passes = 2, ratio = 3, c, pass;
+	bool growing = false, holding = false, tmpfs = false;
+	size_t npages, n, bad = 0, rnd;
+	double t0, t1, t2;
+	char *buf;
+
+	while ((c = getopt(argc, argv, "s:c:p:gHt")) != -1) {
+		switch (c) {
+		case 's':
+			size = parse_size(optarg);
+			break;
+		case 'c':
+			ratio = atoi(optarg);
+			break;
+		case 'p':
+			passes = atoi(optarg);
+			break;
+		case 'g':
+			growing = true;
+			break;
+		case 'H':
+			holding = true;
+			break;
+		case 't':
+			tmpfs = true;
+			break;
+		default:
+			fprintf(stderr, "usage: usemem [-s SIZE] [-c RATIO] [-p PASSES] [-g | -H] [-t]\n");
+			return 2;
+		}
+	}
+	if (size < PAGE || ratio < 1 || ratio > 64 || passes < 0) {
+		fprintf(stderr, "usemem: bad size, ratio (1..64) or pass count\n");
+		return 2;
+	}
+	npages = size / PAGE;
+	rnd = (PAGE / ratio) & ~7UL;
+	if (growing)
+		return grow(npages, rnd, tmpfs);
+	if (holding)
+		return hold(npages, rnd);
+
+	buf = map_range(npages * PAGE, tmpfs);
+	if (!buf)
+		return 2;
+	t0 = now();
+	for (n = 0; n < npages; n++)
+		fill((uint64_t *)(buf + n * PAGE), n, 1, rnd);
+	t1 = now();
+	for (pass = 0; pass < passes; pass++)
+		for (n = 0; n < npages; n++)
+			bad += !check((uint64_t *)(buf + n * PAGE), n, 1, rnd);
+	t2 = now();
+	printf("usemem mode=%s bytes=%llu ratio=%d passes=%d write_s=%.3f read_s=%.3f seconds=%.3f gbps=%.4f bad=%zu\n",
+	       tmpfs ? "tmpfs" : "anon", (unsigned long long)npages * PAGE, ratio, passes,
+	       t1 - t0, t2 - t1, t2 - t0,
+	       (double)npages * PAGE * (1 + passes) / (t2 - t0) / 1e9, bad);
+	return bad ? 1 : 0;
+}
