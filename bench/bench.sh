@@ -8,7 +8,8 @@
 # (build/kbuild-bench), built from the same base and configuration by
 # scripts/bench-kernels.sh, in the same guest (memory, CPUs, disks, zswap
 # settings), alternating which boots first, N rounds (5; --quick: 3 rounds
-# of smaller runs). Each boot runs bench/guest.sh; bench/report.c turns the
+# of smaller runs, p6 once). Each boot runs
+# bench/guest.sh; bench/report.c turns the
 # measurements into build/bench/results.md, results.csv and PNG plots.
 # The metadata measurement (p3) is exact and runs in the first round only.
 set -euo pipefail
@@ -43,7 +44,11 @@ for r in $(seq "$rounds"); do
 	order="vanilla vswap"
 	[ $((r % 2)) -eq 0 ] && order="vswap vanilla"
 	p=$parts
+	# p3 is exact: round 1 only; so is p6 in quick mode. Round 1 also
+	# profiles P1 (bench/guest.sh prof)
+	[ "$r" -eq 1 ] && p="$p prof"
 	[ "$r" -gt 1 ] && p=${p//p3/}
+	[ "$r" -gt 1 ] && [ "$mode" = quick ] && p=${p//p6/}
 	for k in $order; do
 		echo "bench: round $r/$rounds, $k kernel: $p"
 		if ! "$top/scripts/vm" -k "${kimg[$k]}" -o "$out/vm" -m 2G -c 2 -d 4G -t 3600 \
@@ -67,6 +72,19 @@ if command -v gnuplot >/dev/null; then
 else
 	echo "bench: no gnuplot: no PNG plots ('make deps' installs gnuplot-nox)" >&2
 fi
+# The profiles of round 1: where each kernel spent P1's time
+for k in vanilla vswap; do
+	[ -s "$out/vm/prof-$k.txt" ] || continue
+	cp "$out/vm/prof-$k.txt" "$out/"
+	{
+		echo
+		echo "## Profile, round 1, $k kernel (top 15 of build/bench/prof-$k.txt)"
+		echo
+		echo '```'
+		head -18 "$out/prof-$k.txt"
+		echo '```'
+	} >> "$out/results.md"
+done
 echo "bench: build/bench/results.md:"
 cat "$out/results.md"
 exit $failed

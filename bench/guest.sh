@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # One boot's share of `make bench`, run inside the guest (scripts/vm).
 #
-#   guest.sh KERNEL ROUND OUT.csv [quick|full] [PARTS]
+#   guest.sh KERNEL ROUND OUT.csv [quick|full|smoke] [PARTS]
 #
 # KERNEL is "vanilla" or "vswap": which configurations this boot can run.
 # Appends one line per measurement to OUT.csv:
@@ -21,11 +21,12 @@ cg=/sys/fs/cgroup/bench
 dev=/dev/vda
 zsw=/sys/module/zswap/parameters
 
-if [ "$mode" = full ]; then
-	size=512M max=256M meta_pages=262144 share=64M passes=2 swapin=256M
-else
-	size=256M max=128M meta_pages=65536 share=32M passes=2 swapin=128M
-fi
+case $mode in
+full)	size=512M max=256M meta_pages=262144 share=64M passes=2 swapin=256M ;;
+quick)	size=256M max=128M meta_pages=65536 share=32M passes=2 swapin=128M ;;
+smoke)	size=32M max=16M meta_pages=4096 share=4M passes=1 swapin=8M ;;	# the harness itself
+*)	echo "guest.sh: mode full, quick or smoke" >&2; exit 2 ;;
+esac
 
 log() { echo "bench[$kernel r$round]: $*" >&2; }
 emit() { echo "$round,$kernel,$1,$2,$3" >> "$out"; }
@@ -57,11 +58,17 @@ in_cg() {
 
 # usemem under memory.max: seconds, GB/s and swap traffic of config $1
 p1_run() {
-	local cfg=$1 ratio=$2 line rc i
+	local cfg=$1 ratio=$2 tmpfs=${3:-} line rc i
 	local -A before
 	for k in pswpout pswpin zswpout zswpin zswpwb; do before[$k]=$(vm $k); done
-	line=$(in_cg "$bin/usemem" -s $size -c "$ratio" -p $passes)
+	# zswap keeps pages it cannot compress as they are, charged to the
+	# cgroup: without its shrinker, incompressible data under memory.max
+	# ends in OOM on either kernel
+	[ "$ratio" = 1 ] && echo Y > $zsw/shrinker_enabled
+	line=$(in_cg "$bin/usemem" -s $size -c "$ratio" -p $passes ${tmpfs:+-t})
 	rc=$?
+	echo N > $zsw/shrinker_enabled
+	[ -n "$tmpfs" ] && ratio=${ratio}_tmpfs
 	if [ $rc -ne 0 ]; then
 		log "$cfg ratio $ratio: usemem failed ($rc): $line"
 		emit "$cfg" "fail_ratio$ratio" 1
@@ -85,8 +92,11 @@ p1_config() {
 	[ "$pol" = 1 ] && policy_load
 	settle
 	p1_run "$cfg" 3
-	# Incompressible pages need a disk (zswap refuses them)
+	# Incompressible pages need a disk (zswap cannot shrink them)
 	[ "$disk" = 1 ] && { settle; p1_run "$cfg" 1; }
+	# The same 3:1 data in a memfd (shmem)
+	settle
+	p1_run "$cfg" 3 tmpfs
 	[ "$pol" = 1 ] && policy_unload
 	swap_off
 }
@@ -109,13 +119,66 @@ p1() {
 	echo max > $cg/memory.max
 }
 
-# Swap metadata: kernel memory (slab, vmalloc, percpu) per slot in use,
-# less the zswap entries themselves; the static cost of the device.
-kmem() { echo $(( $(mi Slab) + $(mi VmallocUsed) + $(mi Percpu) )); }
+# Where the kernel spends P1's time: kernel functions sampled by bpftrace
+# at 997 Hz on every CPU while usemem (3:1) runs, vanilla zswap+disk and
+# vswap+zswap+disk; the top functions go to prof-KERNEL.txt next to OUT.
+prof() {
+	local cfg=zswap+disk v=- dir txt pid
+	[ "$kernel" = vswap ] && { cfg=vswap+zswap+disk; v=1; }
+	dir=$(dirname "$out")
+	txt=$dir/prof-$kernel.txt
+	swap_off
+	zswap Y
+	vswap "$v"
+	swap_on
+	echo $max > $cg/memory.max
+	settle
+	bpftrace -e 'profile:hz:997 { @[kstack(1)] = count(); } END { print(@, 40); clear(@); }' \
+		> "$txt.raw" 2>&1 &
+	pid=$!
+	sleep 3
+	in_cg "$bin/usemem" -s $size -c 3 -p $passes > "$txt.run"
+	kill -INT $pid
+	wait $pid
+	{
+		echo "# $kernel $cfg: samples at 997 Hz on each CPU during usemem -s $size -c 3 -p $passes"
+		echo "# $(cat "$txt.run")"
+		echo "# samples  % of busy  function (idle excluded)"
+		# bpftrace prints @[\n    func+off\n]: count: sum per function
+		awk '/^@\[\]: / { sub(/^@\[\]: /, ""); n["(user space)"] += $0; next }
+		     /^@\[$/ { getline f; gsub(/^ +|\+[0-9]+$/, "", f); getline l
+				sub(/^\]: /, "", l); n[f] += l }
+		     END { for (f in n) if (f !~ /halt|idle/) busy += n[f]
+			   for (f in n) if (f !~ /halt|idle/) printf "%8d %6.1f%%  %s\n", n[f], 100 * n[f] / busy, f }' \
+			"$txt.raw" | sort -rn | head -40
+	} > "$txt"
+	log "profile: $(sed -n 4p "$txt")"
+	echo max > $cg/memory.max
+	swap_off
+}
+
+# Swap metadata: the kernel's own memory per slot in use, less the zswap
+# entries themselves; the static cost of the device. Kernel memory is
+# every page not free (free lists and per-CPU lists, /proc/zoneinfo) and
+# not one the workload accounts for: anonymous, file and swap cache pages,
+# page tables, kernel stacks, the zswap pool (zsmalloc pages). What is left
+# holds slab, vmalloc, per-CPU memory and pages such as swap tables, which
+# come from the page allocator directly.
+kmem() {
+	awk '
+	FILENAME == "/proc/zoneinfo" && $1 == "pages" && $2 == "free" { free += $3 }
+	FILENAME == "/proc/zoneinfo" && $1 == "count:" { free += $2 }
+	FILENAME == "/proc/vmstat" && ($1 == "nr_anon_pages" || $1 == "nr_file_pages" ||
+		$1 == "nr_page_table_pages" || $1 == "nr_zspages") { user += $2 }
+	FILENAME == "/proc/vmstat" && $1 == "nr_kernel_stack" { user += $2 / 4 }
+	FILENAME == "/proc/meminfo" && $1 == "MemTotal:" { total = $2 / 4 }
+	END { printf "%.0f\n", (total - free - user) * 4096 }
+	' /proc/zoneinfo /proc/vmstat /proc/meminfo
+}
 slab_bytes() { awk -v c="$1" '$1 == c { print $3 * $4 }' /proc/slabinfo; }
 
 p3_config() {
-	local cfg=$1 zmax=$2 disk=$3 k0 k1 k2 z1 z2 slots fifo pid line vstat
+	local cfg=$1 zmax=$2 disk=$3 k0 k1 k2 z1 z2 t1 t2 slots fifo pid line vmeta=""
 	swap_off
 	zswap Y
 	vswap 1
@@ -125,6 +188,7 @@ p3_config() {
 	settle
 	k1=$(kmem)
 	z1=$(slab_bytes zswap_entry)
+	t1=$(slab_bytes swap_table)
 	echo "$zmax" > $cg/memory.zswap.max
 	echo max > $cg/memory.max
 	fifo=$(mktemp -u /tmp/bench.XXXX)
@@ -133,10 +197,15 @@ p3_config() {
 	pid=$!
 	exec 7> "$fifo"
 	for _ in $(seq 600); do grep -q held /tmp/usemem.out && break; sleep 0.5; done
-	settle
+	# No drop_caches here: freeing dentries and inodes would count against
+	# the swap metadata
+	sync
+	sleep 1
 	k2=$(kmem)
 	z2=$(slab_bytes zswap_entry)
-	[ -r /sys/kernel/mm/vswap/stat ] && vstat=$(awk '$1 == "slots" || $1 == "metadata_bytes" { printf "%s=%s ", $1, $2 }' /sys/kernel/mm/vswap/stat)
+	t2=$(slab_bytes swap_table)
+	[ -r /sys/kernel/mm/vswap/stat ] &&
+		vmeta=$(awk '$1 == "metadata_bytes" { print $2 }' /sys/kernel/mm/vswap/stat)
 	exec 7>&-
 	wait $pid
 	line=$(cat /tmp/usemem.out)
@@ -146,11 +215,16 @@ p3_config() {
 	emit "$cfg" swapped_pages "$slots"
 	emit "$cfg" dynamic_bytes $(( k2 - k1 - (z2 - z1) ))
 	emit "$cfg" zswap_entry_bytes $(( z2 - z1 ))
+	emit "$cfg" swap_table_bytes $(( t2 - t1 ))
 	if [ -n "${slots:-}" ] && [ "$slots" -gt 0 ]; then
-		emit "$cfg" bytes_per_slot "$(awk -v d=$(( k2 - k1 - (z2 - z1) )) -v s="$slots" 'BEGIN { printf "%.2f", d / s }')"
+		per() { awk -v d="$1" -v s="$slots" 'BEGIN { printf "%.2f", d / s }'; }
+		emit "$cfg" bytes_per_slot "$(per $(( k2 - k1 - (z2 - z1) )))"
+		# Cross-checks from exact counts: the swap_table cache, and
+		# vswap's own metadata counter (its clusters and vtables)
+		emit "$cfg" swap_table_per_slot "$(per $(( t2 - t1 )))"
+		[ -n "${vmeta:-}" ] && emit "$cfg" vswap_counter_per_slot "$(per "$vmeta")"
 	fi
-	[ -n "${vstat:-}" ] && emit "$cfg" vswap_stat "\"$vstat\""
-	log "$cfg: static $(( k1 - k0 )) B, dynamic $(( k2 - k1 - (z2 - z1) )) B for $slots slots ($line) $vstat"
+	log "$cfg: static $(( k1 - k0 )) B; for $slots slots: kernel memory +$(( k2 - k1 - (z2 - z1) )) B, swap_table +$(( t2 - t1 )) B, zswap entries +$(( z2 - z1 )) B, vswap metadata ${vmeta:--} B"
 	swap_off
 	echo max > $cg/memory.zswap.max
 }

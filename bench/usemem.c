@@ -114,7 +114,7 @@ static char *map_range(size_t bytes, bool tmpfs)
 		}
 	}
 	buf = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		   tmpfs ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS, fd, 0);
+		   tmpfs ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, fd, 0);
 	if (fd >= 0)
 		close(fd);
 	if (buf == MAP_FAILED) {
