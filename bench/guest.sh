@@ -176,9 +176,15 @@ kmem() {
 	' /proc/zoneinfo /proc/vmstat /proc/meminfo
 }
 slab_bytes() { awk -v c="$1" '$1 == c { print $3 * $4 }' /proc/slabinfo; }
+# What zswap itself holds per stored page: its entries and zsmalloc's
+# handles and zspage descriptors (separate caches under slab_nomerge)
+zswap_slab() {
+	awk '$1 == "zswap_entry" || $1 ~ /^zs_handle/ || $1 ~ /^zspage/ { b += $3 * $4 }
+	     END { print b + 0 }' /proc/slabinfo
+}
 
 p3_config() {
-	local cfg=$1 zmax=$2 disk=$3 k0 k1 k2 z1 z2 t1 t2 slots fifo pid line vmeta=""
+	local cfg=$1 zmax=$2 disk=$3 k0 k1 k2 z1 z2 t1 t2 slots fifo pid line vmeta="" used stored
 	swap_off
 	zswap Y
 	vswap 1
@@ -187,7 +193,7 @@ p3_config() {
 	[ "$disk" = 1 ] && swap_on
 	settle
 	k1=$(kmem)
-	z1=$(slab_bytes zswap_entry)
+	z1=$(zswap_slab)
 	t1=$(slab_bytes swap_table)
 	echo "$zmax" > $cg/memory.zswap.max
 	echo max > $cg/memory.max
@@ -202,10 +208,12 @@ p3_config() {
 	sync
 	sleep 1
 	k2=$(kmem)
-	z2=$(slab_bytes zswap_entry)
+	z2=$(zswap_slab)
 	t2=$(slab_bytes swap_table)
 	[ -r /sys/kernel/mm/vswap/stat ] &&
 		vmeta=$(awk '$1 == "metadata_bytes" { print $2 }' /sys/kernel/mm/vswap/stat)
+	used=$(awk 'NR > 1 { u += $4 } END { print u + 0 }' /proc/swaps)
+	stored=$(cat /sys/kernel/debug/zswap/stored_pages 2>/dev/null)
 	exec 7>&-
 	wait $pid
 	line=$(cat /tmp/usemem.out)
@@ -214,7 +222,8 @@ p3_config() {
 	emit "$cfg" static_bytes $(( k1 - k0 ))
 	emit "$cfg" swapped_pages "$slots"
 	emit "$cfg" dynamic_bytes $(( k2 - k1 - (z2 - z1) ))
-	emit "$cfg" zswap_entry_bytes $(( z2 - z1 ))
+	emit "$cfg" zswap_slab_bytes $(( z2 - z1 ))
+	emit "$cfg" disk_used_kib "$used"
 	emit "$cfg" swap_table_bytes $(( t2 - t1 ))
 	if [ -n "${slots:-}" ] && [ "$slots" -gt 0 ]; then
 		per() { awk -v d="$1" -v s="$slots" 'BEGIN { printf "%.2f", d / s }'; }
@@ -224,7 +233,7 @@ p3_config() {
 		emit "$cfg" swap_table_per_slot "$(per $(( t2 - t1 )))"
 		[ -n "${vmeta:-}" ] && emit "$cfg" vswap_counter_per_slot "$(per "$vmeta")"
 	fi
-	log "$cfg: static $(( k1 - k0 )) B; for $slots slots: kernel memory +$(( k2 - k1 - (z2 - z1) )) B, swap_table +$(( t2 - t1 )) B, zswap entries +$(( z2 - z1 )) B, vswap metadata ${vmeta:--} B"
+	log "$cfg: static $(( k1 - k0 )) B; for $slots slots: kernel memory +$(( k2 - k1 - (z2 - z1) )) B, swap_table +$(( t2 - t1 )) B, zswap entries +$(( z2 - z1 )) B, vswap metadata ${vmeta:--} B; disk used ${used} KiB, zswap stored ${stored:-?} pages"
 	swap_off
 	echo max > $cg/memory.zswap.max
 }

@@ -33,16 +33,8 @@
 #include <sys/swap.h>
 #include <sys/wait.h>
 
-#define PAGE	4096UL
-#define PM_SWAP	(1ULL << 62)
+#include "bench_util.h"
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void fill(uint64_t *p, uint64_t idx)
 {
@@ -63,48 +55,6 @@ static size_t verify(const char *buf, size_t npages)
 		bad += !!memcmp(buf + n * PAGE, want, PAGE);
 	}
 	return bad;
-}
-
-/* Pages of @buf whose page-table entry is a swap entry */
-static long swapped(const char *buf, size_t npages)
-{
-	uint64_t pm[512];
-	size_t n, i, chunk;
-	long count = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	for (n = 0; n < npages; n += chunk) {
-		chunk = npages - n < 512 ? npages - n : 512;
-		if (pread(fd, pm, chunk * 8, ((uintptr_t)buf / PAGE + n) * 8) != (ssize_t)(chunk * 8)) {
-			count = -1;
-			break;
-		}
-		for (i = 0; i < chunk; i++)
-			count += !!(pm[i] & PM_SWAP);
-	}
-	close(fd);
-	return count;
-}
-
-static unsigned long long parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'G': case 'g':
-		v <<= 10;
-		/* fall through */
-	case 'M': case 'm':
-		v <<= 10;
-		/* fall through */
-	case 'K': case 'k':
-		v <<= 10;
-		end++;
-	}
-	return *end ? 0 : v;
 }
 
 int main(int argc, char **argv)
@@ -152,7 +102,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sharer: MADV_PAGEOUT: %s\n", strerror(errno));
 		return 2;
 	}
-	out = swapped(buf, npages);
+	out = swapped_pages(buf, npages);
 
 	if (readback) {
 		t = now();

@@ -38,15 +38,8 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#define PAGE	4096UL
+#include "bench_util.h"
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static uint64_t mix(uint64_t x)
 {
@@ -82,25 +75,6 @@ static bool check(const uint64_t *p, uint64_t idx, uint64_t seed, size_t rnd)
 	return !memcmp(p, want, PAGE);
 }
 
-static unsigned long long parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'G': case 'g':
-		v <<= 10;
-		/* fall through */
-	case 'M': case 'm':
-		v <<= 10;
-		/* fall through */
-	case 'K': case 'k':
-		v <<= 10;
-		end++;
-	}
-	return *end ? 0 : v;
-}
-
 static char *map_range(size_t bytes, bool tmpfs)
 {
 	char *buf;
@@ -125,29 +99,6 @@ static char *map_range(size_t bytes, bool tmpfs)
 	return buf;
 }
 
-/* Pages of @buf whose page-table entry is a swap entry, or -1 */
-static long swapped(const char *buf, size_t npages)
-{
-	uint64_t pm[512];
-	size_t n, i, chunk;
-	long count = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	for (n = 0; n < npages; n += chunk) {
-		chunk = npages - n < 512 ? npages - n : 512;
-		if (pread(fd, pm, chunk * 8, ((uintptr_t)buf / PAGE + n) * 8) != (ssize_t)(chunk * 8)) {
-			count = -1;
-			break;
-		}
-		for (i = 0; i < chunk; i++)
-			count += !!(pm[i] & (1ULL << 62));
-	}
-	close(fd);
-	return count;
-}
-
 /* -H: write, push out, hold until stdin ends, verify */
 static int hold(size_t npages, size_t rnd)
 {
@@ -163,7 +114,7 @@ static int hold(size_t npages, size_t rnd)
 		fprintf(stderr, "usemem: MADV_PAGEOUT: %s\n", strerror(errno));
 		return 2;
 	}
-	out = swapped(buf, npages);
+	out = swapped_pages(buf, npages);
 	printf("usemem held swapped=%ld\n", out);
 	fflush(stdout);
 	while (read(0, &c, 1) > 0)

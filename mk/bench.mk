@@ -8,10 +8,10 @@ BENCH_PROGS := $(BENCH_BIN)/usemem $(BENCH_BIN)/sharer $(BENCH_BIN)/report
 
 bench-progs: $(BENCH_PROGS)
 
-$(BENCH_BIN)/%: bench/%.c
+$(BENCH_BIN)/%: bench/%.c bench/bench_util.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@gcc $(USER_CFLAGS) -o $@ $< -lm
+	@gcc $(USER_CFLAGS) -Ibench -o $@ $< -lm
 
 bench-kernels: kernel-src
 	@$(TOP)/scripts/bench-kernels.sh
