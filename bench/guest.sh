@@ -318,6 +318,9 @@ p6() {
 	line=$(in_cg bash -c 'echo 1000 > /proc/self/oom_score_adj; exec "$0" "$@"' "$bin/usemem" -g -s 8G -c 3)
 	log "$cfg capacity: $line"
 	emit "$cfg" capacity_bytes "$(sed -n 's/.* bytes=\([^ ]*\).*/\1/p' <<< "$line")"
+	# 1: the writer stalled (no progress for 20 s) instead of being OOM-killed
+	emit "$cfg" capacity_stalled "$(grep -c 'end=stalled' <<< "$line")"
+	emit "$cfg" capacity_seconds "$(sed -n 's/.* seconds=\([^ ]*\).*/\1/p' <<< "$line")"
 	emit "$cfg" pool_limit_bytes $limit
 	swap_off
 	[ "$kernel" = vanilla ] && echo 1 > /sys/block/zram0/reset

@@ -13,9 +13,12 @@
  * like lz4 gets about RATIO:1 (-c 1: incompressible; default 3).
  *
  * -t: a tmpfs (memfd) range instead of anonymous memory.
- * -g: grow instead: write pages until the process is killed (OOM) and
- *     report how many were written and still verified; for capacity
- *     measurements. The writing child reports through shared memory.
+ * -g: grow instead: write pages until the writer is killed (OOM), or
+ *     makes no progress for 20 s (it is then killed: swap that cannot
+ *     take more pages but does not let the OOM killer act, like zram at
+ *     its mem_limit, stalls the writer), and report how many were written;
+ *     for capacity measurements. The writer reports through shared
+ *     memory.
  * -H: hold: write the pages, push them out (MADV_PAGEOUT), print a line
  *     "usemem held swapped=N" (N: pages whose page-table entry is a swap
  *     entry), wait until stdin reaches its end, then verify; for
@@ -125,14 +128,17 @@ static int hold(size_t npages, size_t rnd)
 	return bad ? 1 : 0;
 }
 
+#define STALL_S	20
+
 /* -g: write until killed; the parent reports what the child got to */
 static int grow(size_t npages, size_t rnd, bool tmpfs)
 {
 	volatile unsigned long *written;
+	bool stalled = false;
+	double t, last;
 	unsigned long n;
 	int status;
 	pid_t pid;
-	double t;
 
 	written = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (written == MAP_FAILED) {
@@ -160,13 +166,29 @@ static int grow(size_t npages, size_t rnd, bool tmpfs)
 				_exit(1);
 		_exit(0);
 	}
-	if (waitpid(pid, &status, 0) < 0) {
-		fprintf(stderr, "usemem: waitpid: %s\n", strerror(errno));
-		return 2;
+	/* Poll: the writer ends, or stalls for STALL_S seconds */
+	for (n = 0, last = now();;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r < 0) {
+			fprintf(stderr, "usemem: waitpid: %s\n", strerror(errno));
+			return 2;
+		}
+		if (r == pid)
+			break;
+		if (*written != n) {
+			n = *written;
+			last = now();
+		} else if (now() - last > STALL_S && !stalled) {
+			stalled = true;
+			kill(pid, SIGKILL);
+		}
+		usleep(200000);
 	}
 	n = *written;
-	printf("usemem mode=grow bytes=%lu seconds=%.3f end=%s\n", n * PAGE, now() - t,
-	       WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
+	printf("usemem mode=grow bytes=%lu seconds=%.3f end=%s\n", n * PAGE,
+	       (stalled ? last : now()) - t,
+	       stalled ? "stalled" : WIFSIGNALED(status) ? "oom-killed" :
 	       WEXITSTATUS(status) == 0 ? "all-written" : "error");
 	if (WIFEXITED(status) && WEXITSTATUS(status))
 		return WEXITSTATUS(status);
