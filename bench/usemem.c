@@ -13,12 +13,12 @@
  * like lz4 gets about RATIO:1 (-c 1: incompressible; default 3).
  *
  * -t: a tmpfs (memfd) range instead of anonymous memory.
- * -g: grow instead: write pages until the writer is killed (OOM), or
- *     makes no progress for 20 s (it is then killed: swap that cannot
- *     take more pages but does not let the OOM killer act, like zram at
- *     its mem_limit, stalls the writer), and report how many were written;
- *     for capacity measurements. The writer reports through shared
- *     memory.
+ * -g: grow instead: write pages until the writer is killed (OOM), makes
+ *     no progress for 20 s, or has run 300 s (it is then killed: swap that
+ *     cannot take more pages but does not let the OOM killer act, like
+ *     zram at its mem_limit, stalls or crawls), and report how many were
+ *     written and how it ended; for capacity measurements. The writer
+ *     reports through shared memory.
  * -H: hold: write the pages, push them out (MADV_PAGEOUT), print a line
  *     "usemem held swapped=N" (N: pages whose page-table entry is a swap
  *     entry), wait until stdin reaches its end, then verify; for
@@ -128,13 +128,14 @@ static int hold(size_t npages, size_t rnd)
 	return bad ? 1 : 0;
 }
 
-#define STALL_S	20
+#define STALL_S		20
+#define GROW_MAX_S	300
 
 /* -g: write until killed; the parent reports what the child got to */
 static int grow(size_t npages, size_t rnd, bool tmpfs)
 {
 	volatile unsigned long *written;
-	bool stalled = false;
+	bool stalled = false, timedout = false;
 	double t, last;
 	unsigned long n;
 	int status;
@@ -183,12 +184,16 @@ static int grow(size_t npages, size_t rnd, bool tmpfs)
 			stalled = true;
 			kill(pid, SIGKILL);
 		}
+		if (now() - t > GROW_MAX_S && !stalled && !timedout) {
+			timedout = true;
+			kill(pid, SIGKILL);
+		}
 		usleep(200000);
 	}
 	n = *written;
 	printf("usemem mode=grow bytes=%lu seconds=%.3f end=%s\n", n * PAGE,
 	       (stalled ? last : now()) - t,
-	       stalled ? "stalled" : WIFSIGNALED(status) ? "oom-killed" :
+	       stalled ? "stalled" : timedout ? "timeout" : WIFSIGNALED(status) ? "oom-killed" :
 	       WEXITSTATUS(status) == 0 ? "all-written" : "error");
 	if (WIFEXITED(status) && WEXITSTATUS(status))
 		return WEXITSTATUS(status);
