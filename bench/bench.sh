@@ -62,7 +62,8 @@ for r in $(seq "$rounds"); do
 done
 secs=$(( $(date +%s) - start ))
 
-krel() { strings "$1" 2>/dev/null | grep -m1 -oE '^7\.[0-9]+\.[0-9]+[^ ]*' || echo "?"; }
+# build/kbuild-X/arch/x86/boot/bzImage -> the release in build/kbuild-X
+krel() { cat "${1%/arch/x86/boot/bzImage}/include/config/kernel.release" 2>/dev/null || echo "?"; }
 accel=tcg
 [ "$(cat "$top/build/vm/kvm-probe" 2>/dev/null)" = yes ] && accel=kvm
 info="$(date -u '+%Y-%m-%d %H:%M UTC'); host: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"); guest: QEMU $accel, 2 vCPUs, 2 GiB, swap disk 4 GiB virtio (raw), zswap lz4/zsmalloc; kernels: $(krel "${kimg[vanilla]}") and $(krel "${kimg[vswap]}"); mode $mode; $secs s"

@@ -175,7 +175,6 @@ kmem() {
 	END { printf "%.0f\n", (total - free - user) * 4096 }
 	' /proc/zoneinfo /proc/vmstat /proc/meminfo
 }
-slab_bytes() { awk -v c="$1" '$1 == c { print $3 * $4 }' /proc/slabinfo; }
 # What zswap itself holds per stored page: its entries and zsmalloc's
 # handles and zspage descriptors (separate caches under slab_nomerge)
 zswap_slab() {
@@ -184,7 +183,7 @@ zswap_slab() {
 }
 
 p3_config() {
-	local cfg=$1 zmax=$2 disk=$3 k0 k1 k2 z1 z2 t1 t2 slots fifo pid line vmeta="" used stored
+	local cfg=$1 zmax=$2 disk=$3 k0 k1 k2 k3 z1 z2 z3 slots fifo pid line vmeta="" used stored
 	swap_off
 	zswap Y
 	vswap 1
@@ -194,7 +193,6 @@ p3_config() {
 	settle
 	k1=$(kmem)
 	z1=$(zswap_slab)
-	t1=$(slab_bytes swap_table)
 	echo "$zmax" > $cg/memory.zswap.max
 	echo max > $cg/memory.max
 	fifo=$(mktemp -u /tmp/bench.XXXX)
@@ -209,7 +207,6 @@ p3_config() {
 	sleep 1
 	k2=$(kmem)
 	z2=$(zswap_slab)
-	t2=$(slab_bytes swap_table)
 	[ -r /sys/kernel/mm/vswap/stat ] &&
 		vmeta=$(awk '$1 == "metadata_bytes" { print $2 }' /sys/kernel/mm/vswap/stat)
 	used=$(awk 'NR > 1 { u += $4 } END { print u + 0 }' /proc/swaps)
@@ -218,22 +215,28 @@ p3_config() {
 	wait $pid
 	line=$(cat /tmp/usemem.out)
 	rm -f "$fifo"
+	# The same from the other side: what freeing the slots gave back,
+	# measured in the warm state k2 was (no settle in between either)
+	sync
+	sleep 1
+	k3=$(kmem)
+	z3=$(zswap_slab)
 	slots=$(sed -n 's/^usemem held swapped=\([0-9]*\).*/\1/p' /tmp/usemem.out)
 	emit "$cfg" static_bytes $(( k1 - k0 ))
 	emit "$cfg" swapped_pages "$slots"
 	emit "$cfg" dynamic_bytes $(( k2 - k1 - (z2 - z1) ))
 	emit "$cfg" zswap_slab_bytes $(( z2 - z1 ))
 	emit "$cfg" disk_used_kib "$used"
-	emit "$cfg" swap_table_bytes $(( t2 - t1 ))
 	if [ -n "${slots:-}" ] && [ "$slots" -gt 0 ]; then
 		per() { awk -v d="$1" -v s="$slots" 'BEGIN { printf "%.2f", d / s }'; }
 		emit "$cfg" bytes_per_slot "$(per $(( k2 - k1 - (z2 - z1) )))"
-		# Cross-checks from exact counts: the swap_table cache, and
-		# vswap's own metadata counter (its clusters and vtables)
-		emit "$cfg" swap_table_per_slot "$(per $(( t2 - t1 )))"
+		emit "$cfg" freed_per_slot "$(per $(( k2 - k3 - (z2 - z3) )))"
+		# Cross-check: vswap's own metadata counter (its clusters and
+		# vtables). Swap tables are whole pages on x86-64, not a slab
+		# cache: only the page-level count sees them.
 		[ -n "${vmeta:-}" ] && emit "$cfg" vswap_counter_per_slot "$(per "$vmeta")"
 	fi
-	log "$cfg: static $(( k1 - k0 )) B; for $slots slots: kernel memory +$(( k2 - k1 - (z2 - z1) )) B, swap_table +$(( t2 - t1 )) B, zswap entries +$(( z2 - z1 )) B, vswap metadata ${vmeta:--} B; disk used ${used} KiB, zswap stored ${stored:-?} pages"
+	log "$cfg: static $(( k1 - k0 )) B; for $slots slots: kernel memory +$(( k2 - k1 - (z2 - z1) )) B (-$(( k2 - k3 - (z2 - z3) )) B when freed), zswap entries +$(( z2 - z1 )) B, vswap metadata ${vmeta:--} B; disk used ${used} KiB, zswap stored ${stored:-?} pages"
 	swap_off
 	echo max > $cg/memory.zswap.max
 }
@@ -255,7 +258,7 @@ p3() {
 
 # swapoff of pages on disk shared by 1, 8, 32 processes; swap-in from disk
 p4() {
-	local n line
+	local n line reads
 	zswap Y
 	vswap 1
 	echo 0 > $cg/memory.zswap.max
@@ -273,8 +276,11 @@ p4() {
 	swap_off
 	swap_on
 	settle
+	reads=$(awk '{ print $1 }' /sys/block/${dev#/dev/}/stat)
 	line=$(in_cg "$bin/sharer" -s $swapin -R)
-	log "swap-in: $line"
+	reads=$(( $(awk '{ print $1 }' /sys/block/${dev#/dev/}/stat) - reads ))
+	log "swap-in: $line; $reads read requests on ${dev#/dev/} (pushing out and reading back)"
+	emit disk swapin_read_requests $reads
 	emit disk swapin_gbps "$(sed -n 's/.* gbps=\([^ ]*\).*/\1/p' <<< "$line")"
 	emit disk swapin_bad "$(sed -n 's/.* bad=\([^ ]*\).*/\1/p' <<< "$line")"
 	swap_off
