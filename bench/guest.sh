@@ -267,8 +267,11 @@ p4() {
 		swap_off
 		swap_on
 		settle
-		line=$(in_cg "$bin/sharer" -s $share -n $n -S $dev)
-		log "swapoff, $n processes: $line"
+		reads=$(awk '{ print $1 }' /sys/block/${dev#/dev/}/stat)
+		line=$(in_cg "$bin/sharer" -s $share -n $n -C $cg -S $dev)
+		reads=$(( $(awk '{ print $1 }' /sys/block/${dev#/dev/}/stat) - reads ))
+		log "swapoff, $n processes: $line; $reads read requests"
+		emit disk "swapoff_read_requests_n$n" $reads
 		emit disk "swapoff_s_n$n" "$(sed -n 's/.* seconds=\([^ ]*\).*/\1/p' <<< "$line")"
 		emit disk "swapoff_bad_n$n" "$(sed -n 's/.* bad=\([^ ]*\).*/\1/p' <<< "$line")"
 		emit disk "swapoff_swapped_n$n" "$(sed -n 's/.* swapped=\([^ ]*\).*/\1/p' <<< "$line")"
@@ -277,9 +280,9 @@ p4() {
 	swap_on
 	settle
 	reads=$(awk '{ print $1 }' /sys/block/${dev#/dev/}/stat)
-	line=$(in_cg "$bin/sharer" -s $swapin -R)
+	line=$(in_cg "$bin/sharer" -s $swapin -C $cg -R)
 	reads=$(( $(awk '{ print $1 }' /sys/block/${dev#/dev/}/stat) - reads ))
-	log "swap-in: $line; $reads read requests on ${dev#/dev/} (pushing out and reading back)"
+	log "swap-in: $line; $reads read requests on ${dev#/dev/}"
 	emit disk swapin_read_requests $reads
 	emit disk swapin_gbps "$(sed -n 's/.* gbps=\([^ ]*\).*/\1/p' <<< "$line")"
 	emit disk swapin_bad "$(sed -n 's/.* bad=\([^ ]*\).*/\1/p' <<< "$line")"

@@ -2,12 +2,15 @@
 /*
  * sharer: swapoff and swap-in from disk, for `make bench`.
  *
- *   sharer [-s SIZE] [-n NPROC] (-S SWAPDEV | -R)
+ *   sharer [-s SIZE] [-n NPROC] [-C CGROUP] (-S SWAPDEV | -R)
  *
  * Maps SIZE (default 64M) of private anonymous memory, fills it, pushes it
  * out with MADV_PAGEOUT (run it in a cgroup with memory.zswap.max=0 so
  * that the pages go to disk), and counts the pages now swapped out
- * (pagemap). Then:
+ * (pagemap). With -C (the cgroup directory it runs in), it then asks the
+ * cgroup to reclaim (memory.reclaim) so that the pages leave the swap
+ * cache once written: what follows reads the disk, not the swap cache.
+ * Then:
  *
  *  -S SWAPDEV: forks NPROC-1 children, which inherit the swap entries
  *      without touching the pages, times swapoff(SWAPDEV), and has every
@@ -57,10 +60,38 @@ static size_t verify(const char *buf, size_t npages)
 	return bad;
 }
 
+/*
+ * Push the swap cache out: wait for the writes to finish, then have the
+ * cgroup reclaim more than it holds. Clean swap cache folios go first.
+ */
+static int evict(const char *cgroup, size_t npages)
+{
+	char path[4096], val[32];
+	int fd, n;
+
+	sync();
+	usleep(500000);
+	snprintf(path, sizeof(path), "%s/memory.reclaim", cgroup);
+	n = snprintf(val, sizeof(val), "%zu", 2 * npages * PAGE);
+	fd = open(path, O_WRONLY);
+	if (fd < 0) {
+		fprintf(stderr, "sharer: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	/* EAGAIN: less than asked could be reclaimed, which is expected */
+	if (write(fd, val, n) < 0 && errno != EAGAIN) {
+		fprintf(stderr, "sharer: write %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long size = 64ULL << 20;
-	const char *dev = NULL;
+	const char *dev = NULL, *cgroup = NULL;
 	int nproc = 1, c, i, status, go[2];
 	bool readback = false;
 	size_t npages, n, bad;
@@ -69,7 +100,7 @@ int main(int argc, char **argv)
 	double t;
 	char *buf;
 
-	while ((c = getopt(argc, argv, "s:n:S:R")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:S:RC:")) != -1) {
 		switch (c) {
 		case 's':
 			size = parse_size(optarg);
@@ -82,6 +113,9 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			readback = true;
+			break;
+		case 'C':
+			cgroup = optarg;
 			break;
 		default:
 			goto usage;
@@ -103,6 +137,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	out = swapped_pages(buf, npages);
+	if (cgroup && evict(cgroup, npages))
+		return 2;
 
 	if (readback) {
 		t = now();
@@ -152,6 +188,6 @@ int main(int argc, char **argv)
 	       nproc, npages * PAGE, out, t, bad);
 	return bad ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: sharer [-s SIZE] [-n NPROC] (-S SWAPDEV | -R)\n");
+	fprintf(stderr, "usage: sharer [-s SIZE] [-n NPROC] [-C CGROUP] (-S SWAPDEV | -R)\n");
 	return 2;
 }
