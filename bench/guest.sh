@@ -291,7 +291,8 @@ p4() {
 }
 
 # Capacity without a disk, the same pool limit: vswap+zswap (vswap
-# kernel) versus zram (vanilla kernel, zswap off)
+# kernel) versus zram (vanilla kernel, zswap off). The capacity run (up to
+# 5 minutes) is skipped in quick mode.
 p6() {
 	local pct=10 limit line cfg
 	limit=$(( $(mi MemTotal) * pct / 100 ))
@@ -320,11 +321,21 @@ p6() {
 	emit "$cfg" p6_gbps "$(sed -n 's/.* gbps=\([^ ]*\).*/\1/p' <<< "$line")"
 	emit "$cfg" p6_bad "$(sed -n 's/.* bad=\([^ ]*\).*/\1/p' <<< "$line")"
 	echo max > $cg/memory.max
+	if [ "$mode" = quick ]; then
+		swap_off
+		[ "$kernel" = vanilla ] && echo 1 > /sys/block/zram0/reset
+		echo 20 > $zsw/max_pool_percent
+		return
+	fi
 	settle
 	# Capacity: write until the OOM killer stops the writer (it is the
 	# likeliest victim; this shell is not a candidate)
 	echo -1000 > /proc/self/oom_score_adj
-	line=$(in_cg bash -c 'echo 1000 > /proc/self/oom_score_adj; exec "$0" "$@"' "$bin/usemem" -g -s 8G -c 3)
+	# usemem stops its writer itself after 300 s; should it not get to,
+	# everything in the cgroup goes after 330 s
+	line=$(timeout -k 5 330 bash -c 'echo $$ > '"$cg"'/cgroup.procs; echo 1000 > /proc/self/oom_score_adj; exec "$0" "$@"' \
+		"$bin/usemem" -g -s 8G -c 3)
+	[ -z "$line" ] && { echo 1 > $cg/cgroup.kill; sleep 1; line="usemem mode=grow bytes=0 seconds=330 end=timeout"; }
 	log "$cfg capacity: $line"
 	emit "$cfg" capacity_bytes "$(sed -n 's/.* bytes=\([^ ]*\).*/\1/p' <<< "$line")"
 	# 1: the writer stalled (no progress for 20 s) or ran out of time (300 s)

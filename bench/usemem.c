@@ -167,6 +167,14 @@ static int grow(size_t npages, size_t rnd, bool tmpfs)
 				_exit(1);
 		_exit(0);
 	}
+	/*
+	 * The watchdog's own pages stay in memory: under the pressure it
+	 * watches, a fault of its own could wait in reclaim as long as the
+	 * writer does
+	 */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		fprintf(stderr, "usemem: mlockall: %s (the watchdog may stall too)\n",
+			strerror(errno));
 	/* Poll: the writer ends, or stalls for STALL_S seconds */
 	for (n = 0, last = now();;) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
