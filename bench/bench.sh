@@ -8,7 +8,7 @@
 # (build/kbuild-bench), built from the same base and configuration by
 # scripts/bench-kernels.sh, in the same guest (memory, CPUs, disks, zswap
 # settings), alternating which boots first, N rounds (5; --quick: 3 rounds
-# of smaller runs, p6 once). Each boot runs
+# of smaller runs, no P6 capacity). Each boot runs
 # bench/guest.sh; bench/report.c turns the
 # measurements into build/bench/results.md, results.csv and PNG plots.
 # The metadata measurement (p3) is exact and runs in the first round only.
@@ -35,6 +35,7 @@ for k in vanilla vswap; do
 done
 
 mkdir -p "$out/vm"
+rm -f "$out"/vm/prof-* "$out"/prof-*
 raw=$out/vm/raw.csv
 [ -f "$raw" ] && mv -f "$raw" "$out/vm/raw.prev.csv"
 : > "$raw"
@@ -44,14 +45,19 @@ for r in $(seq "$rounds"); do
 	order="vanilla vswap"
 	[ $((r % 2)) -eq 0 ] && order="vswap vanilla"
 	p=$parts
-	# p3 is exact: round 1 only; so is p6 in quick mode. Round 1 also
-	# profiles P1 (bench/guest.sh prof)
-	[ "$r" -eq 1 ] && p="$p prof"
-	[ "$r" -gt 1 ] && p=${p//p3/}
-	[ "$r" -gt 1 ] && [ "$mode" = quick ] && p=${p//p6/}
+	# p3 is exact: round 1 only. Round 1 also profiles P1 (three
+	# workloads), P5, P6 and
+	# P4's swap-in (bench/guest.sh prof*) and, in the full mode, measures
+	# P6's capacity (up to 5 minutes per kernel)
+	if [ "$r" -eq 1 ]; then
+		p="$p prof prof1 proft prof5 prof6 profin"
+		[ "$mode" = full ] && [[ " $parts " = *" p6 "* ]] && p="$p p6cap"
+	else
+		p=${p//p3/}
+	fi
 	for k in $order; do
 		echo "bench: round $r/$rounds, $k kernel: $p"
-		if ! "$top/scripts/vm" -k "${kimg[$k]}" -o "$out/vm" -m 2G -c 2 -d 4G -t 3600 \
+		if ! "$top/scripts/vm" --prealloc -k "${kimg[$k]}" -o "$out/vm" -m 2G -c 2 -d 4G -t 3600 \
 			-a "slab_nomerge" -- "$top/bench/guest.sh" "$k" "$r" "$raw" "$mode" "$p" \
 			> "$out/vm/r$r-$k.log" 2>&1; then
 			echo "bench: round $r, $k: the guest failed; see build/bench/vm/r$r-$k.log" >&2
@@ -73,16 +79,16 @@ if command -v gnuplot >/dev/null; then
 else
 	echo "bench: no gnuplot: no PNG plots ('make deps' installs gnuplot-nox)" >&2
 fi
-# The profiles of round 1: where each kernel spent P1's time
-for k in vanilla vswap; do
-	[ -s "$out/vm/prof-$k.txt" ] || continue
-	cp "$out/vm/prof-$k.txt" "$out/"
+# The profiles of round 1: where each kernel spent its time
+for f in "$out"/vm/prof-*.txt; do
+	[ -s "$f" ] || continue
+	cp "$f" "$out/"
 	{
 		echo
-		echo "## Profile, round 1, $k kernel (top 15 of build/bench/prof-$k.txt)"
+		echo "## Profile, round 1: build/bench/$(basename "$f") (top 12 leaf functions)"
 		echo
 		echo '```'
-		head -18 "$out/prof-$k.txt"
+		head -17 "$f"
 		echo '```'
 	} >> "$out/results.md"
 done
