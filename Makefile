@@ -68,6 +68,7 @@ kernel: kconfig
 include mk/tools.mk
 include mk/vm.mk
 include mk/bench.mk
+include mk/install.mk
 
 clean:
 	rm -rf $(KOBJ) $(B)/tools $(B)/bpf $(B)/selftests $(B)/vm $(B)/vswapctl $(B)/bench/bin

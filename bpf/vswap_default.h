@@ -2,14 +2,18 @@
 /*
  * Per-cgroup settings of the default vswap policy (vswap_default.bpf.c),
  * shared with vswapctl. The settings live in a hash map keyed by cgroup id
- * (the cgroup directory's inode number), pinned as VSWAP_CFG_PIN. A cgroup
+ * (the cgroup directory's inode number), pinned by name (VSWAP_CFG_PIN when
+ * vswapctl loads the policy; a loader that keeps libbpf's default pin root
+ * gets /sys/fs/bpf/vswap_cfg). A cgroup
  * with no entry takes its nearest configured ancestor's; with none, the
  * kernel's built-in default applies.
  */
 #ifndef __VSWAP_DEFAULT_H
 #define __VSWAP_DEFAULT_H
 
-#define VSWAP_CFG_PIN		"/sys/fs/bpf/vswap_cfg"
+/* Where vswapctl pins the policy it loads (its link, and this map) */
+#define VSWAP_PIN_DIR		"/sys/fs/bpf/vswap"
+#define VSWAP_CFG_PIN		VSWAP_PIN_DIR "/vswap_cfg"
 #define VSWAP_CFG_MAX_CGROUPS	4096
 
 /* struct vswap_cgroup_cfg.mode */

@@ -38,7 +38,7 @@ done
 section "while the data is out: the virtual device"
 cat /sys/kernel/mm/vswap/stat
 section "while the data is out: the cgroup"
-"$vswapctl" cgroup vswap-demo
+"$vswapctl" cgroup show vswap-demo
 wait $hog
 
 section "after: the system"

@@ -31,6 +31,8 @@
 #include "vswap_default.h"
 #include "vswap_default.skel.h"
 
+/* The skeleton pins vswap_cfg by name under libbpf's default root */
+#define TEST_CFG_PIN	"/sys/fs/bpf/vswap_cfg"
 #define CG_AGE		"vswap_test_demote_age"
 #define CG_NEVER	"vswap_test_demote_never"
 #define NPAGES		2048UL
@@ -148,7 +150,7 @@ int main(void)
 	snprintf(swapfile, sizeof(swapfile), "%s/demote.swap", scratch_dir());
 	if (swapfile_add(swapfile, 128 * MB))
 		ksft_exit_fail_msg("cannot set up %s\n", swapfile);
-	unlink(VSWAP_CFG_PIN);
+	unlink(TEST_CFG_PIN);
 
 	def = vswap_default__open_and_load();
 	link = def ? bpf_map__attach_struct_ops(def->maps.vswap_default) : NULL;

@@ -42,6 +42,8 @@
 #include "vswap_test_policy.skel.h"
 #include "vswap_test_sleepy.skel.h"
 
+/* The skeleton pins vswap_cfg by name under libbpf's default root */
+#define TEST_CFG_PIN	"/sys/fs/bpf/vswap_cfg"
 #define CG_Z		"vswap_test_policy_z"
 #define CG_D		"vswap_test_policy_d"
 #define CG_W		"vswap_test_policy_w"
@@ -196,7 +198,7 @@ int main(void)
 	if (swapfile_add(swapfile, 128 * MB))
 		ksft_exit_fail_msg("cannot set up %s\n", swapfile);
 	snprintf(swapfile2, sizeof(swapfile2), "%s/policy2.swap", scratch_dir());
-	unlink(VSWAP_CFG_PIN);
+	unlink(TEST_CFG_PIN);
 	unlink(LINK_PIN);
 
 	/* 1: the default policy through its skeleton */

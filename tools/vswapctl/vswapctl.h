@@ -5,14 +5,63 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define EXIT_RUNTIME	1
-#define EXIT_USAGE	2
+#include <linux/types.h>
 
-/* Print "vswapctl: WHAT PATH: strerror" and return EXIT_RUNTIME. */
+#include "emit.h"
+#include "vswap_default.h"
+
+/* Exit status (documented in vswapctl(8)) */
+#define EXIT_RUNTIME	1	/* a runtime error: the message names path and errno */
+#define EXIT_USAGE	2	/* bad command line or configuration */
+#define EXIT_NOVSWAP	3	/* the kernel has no vswap (or no vswap_ops) */
+#define EXIT_PERM	4	/* not privileged enough */
+#define EXIT_BUSY	5	/* a policy is already loaded / none to unload */
+
+#define VSWAP_SYSFS		"/sys/kernel/mm/vswap"
+#define VSWAP_POLICY_SYSFS	VSWAP_SYSFS "/policy"
+/* vswapctl pins the policy's link next to its maps (VSWAP_PIN_DIR) */
+#define VSWAP_LINK_PIN		VSWAP_PIN_DIR "/link"
+#define CGROUP_ROOT		"/sys/fs/cgroup"
+
+/* Print "vswapctl: WHAT PATH: strerror" and return an exit status for @err. */
 int err_path(const char *what, const char *path, int err);
-/* Resolve a cgroup argument to its directory under /sys/fs/cgroup. */
+/* The exit status for a negative errno: EXIT_PERM for EPERM/EACCES, else EXIT_RUNTIME */
+int exit_for(int err);
+
+/*
+ * Resolve a cgroup argument (relative to /sys/fs/cgroup, or absolute) to
+ * its directory, which must be in a cgroup2 file system. Returns 0, or
+ * prints why not ("no cgroup at", "not in a cgroup2 file system") and
+ * returns an exit status.
+ */
 int resolve_cgroup(const char *arg, char *out, size_t len);
-/* Load the vmscan counter, wait @seconds, print the counts. */
-int trace_vmscan(bool json, unsigned int seconds, const char *cgroup);
+/* The cgroup id of directory @dir (its inode number), or 0 with errno set */
+unsigned long long cgroup_id_of(const char *dir);
+
+/* vswap is there: 0, or a message and EXIT_NOVSWAP */
+int need_vswap(void);
+
+/* Commands (argc/argv from the command word on, options already removed) */
+int cmd_status(struct emitter *e, int argc, char **argv);
+int cmd_cgroup(struct emitter *e, int argc, char **argv);
+int cmd_policy(struct emitter *e, int argc, char **argv);
+int cmd_config(struct emitter *e, int argc, char **argv);
+int cmd_trace(struct emitter *e, int argc, char **argv);
+
+/*
+ * Apply settings @kv[0..n) to cgroup @arg in the default policy's map
+ * @map_fd, all validated before any is written; @where prefixes error
+ * messages (a file and line). Returns 0 or an exit status.
+ */
+int cgroup_apply(int map_fd, const char *arg, char **kv, int n, const char *where);
+
+/* The "policy" object of status and policy show */
+int policy_show_fields(struct emitter *e);
+
+/*
+ * The default policy's config map, pinned by vswapctl: an fd, or a
+ * negative errno with a message printed.
+ */
+int open_cfg_map(void);
 
 #endif

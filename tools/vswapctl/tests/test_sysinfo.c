@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Host-side unit tests of vswapctl's parsers and JSON writer (TAP output). */
+/* Host-side unit tests of vswapctl's procfs parsers (TAP output). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
 #include "sysinfo.h"
 
 static int n, failed;
@@ -63,38 +62,12 @@ static void test_size(void)
 	check(parse_size("99999999999999T", &b) == -EINVAL, "parse_size rejects overflow");
 }
 
-static void test_json(void)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	struct json j;
-	FILE *f = open_memstream(&buf, &len);
-
-	json_init(&j, f);
-	json_begin_object(&j, NULL);
-	json_str(&j, "s", "a\"b\\c\n");
-	json_int(&j, "i", -3);
-	json_begin_array(&j, "a");
-	json_int(&j, NULL, 1);
-	json_bool(&j, NULL, true);
-	json_null(&j, NULL);
-	json_end_array(&j);
-	json_end_object(&j);
-	fclose(f);
-	check(!strcmp(buf, "{\"s\":\"a\\\"b\\\\c\\n\",\"i\":-3,\"a\":[1,true,null]}\n"),
-	      "json writer: escaping, commas, nesting");
-	if (strcmp(buf, "{\"s\":\"a\\\"b\\\\c\\n\",\"i\":-3,\"a\":[1,true,null]}\n"))
-		printf("# got: %s", buf);
-	free(buf);
-}
-
 int main(void)
 {
 	printf("TAP version 13\n");
 	test_keyed();
 	test_swaps();
 	test_size();
-	test_json();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }
