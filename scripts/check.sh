@@ -48,6 +48,15 @@ for t in "$build"/vswapctl/tests/test_*; do
 	fi
 done
 
+# make install, the systemd unit (systemd-analyze verify), the man page
+log=$build/vswapctl/tests/test_install.log
+if bash "$top/tools/systemd/test_install.sh" > "$log" 2>&1; then
+	add ok "host: make install, vswap-policy.service, man page ($(grep -c '^ok' "$log") checks)"
+else
+	grep -E '^(not ok|#)' "$log" | sed 's/^/# /'
+	add "not ok" "host: make install, vswap-policy.service, man page (log: ${log#$top/})"
+fi
+
 # ------------------------------------------------------------- guest selftests
 # guest_run OUT TIMEOUT [TEST ...]: boot the guest, run the selftests (all
 # but test_fresh_*, or the named ones), add their TAP lines to the results.

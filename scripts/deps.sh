@@ -10,7 +10,7 @@ pkgs=(
 	dwarves clang-19 llvm-19 lld-19
 	qemu-system-x86 busybox-static ccache
 	e2fsprogs util-linux procps python3 python3-ply python3-git
-	bpftrace stress-ng gnuplot-nox python3-docutils systemd
+	bpftrace stress-ng gnuplot-nox python3-docutils systemd man-db
 )
 
 missing=()

@@ -2,8 +2,11 @@
 /*
  * pageout: write N patterned pages (or zero pages with -z), push them out
  * with MADV_PAGEOUT, read them back and verify. Exit 0 when intact.
+ * -w SECONDS holds the pages out that long before reading them back (so
+ * that others can look at the swapped-out state); "held" on stdout says
+ * when they are out.
  *
- *   pageout [-n PAGES] [-z]
+ *   pageout [-n PAGES] [-z] [-w SECONDS]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,11 +25,12 @@
 int main(int argc, char **argv)
 {
 	size_t n = 1024, i, bad = 0;
+	unsigned int wait_s = 0;
 	bool zero = false;
 	char *buf;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:z")) != -1) {
+	while ((c = getopt(argc, argv, "n:zw:")) != -1) {
 		switch (c) {
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
@@ -34,8 +38,11 @@ int main(int argc, char **argv)
 		case 'z':
 			zero = true;
 			break;
+		case 'w':
+			wait_s = strtoul(optarg, NULL, 0);
+			break;
 		default:
-			fprintf(stderr, "usage: pageout [-n PAGES] [-z]\n");
+			fprintf(stderr, "usage: pageout [-n PAGES] [-z] [-w SECONDS]\n");
 			return 2;
 		}
 	}
@@ -54,6 +61,11 @@ int main(int argc, char **argv)
 	if (madvise(buf, n * PAGE_SZ, MADV_PAGEOUT)) {
 		fprintf(stderr, "pageout: MADV_PAGEOUT: %s\n", strerror(errno));
 		return 2;
+	}
+	if (wait_s) {
+		printf("held\n");
+		fflush(stdout);
+		sleep(wait_s);
 	}
 	if (zero) {
 		for (i = 0; i < n; i++)

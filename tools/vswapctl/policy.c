@@ -288,6 +288,8 @@ static int policy_unload(struct emitter *e, int argc, char **argv)
 	if (err)
 		return err;
 	if (stat(VSWAP_LINK_PIN, &st)) {
+		if (errno == EACCES || errno == EPERM)
+			return err_path("cannot unload the policy pinned at", VSWAP_LINK_PIN, -errno);
 		policy_attr("state", state, sizeof(state));
 		if (!strcmp(state, "enabled"))
 			fprintf(stderr, "vswapctl: the loaded policy '%s' was not loaded by vswapctl (no %s): unload it where it was loaded\n",

@@ -244,6 +244,8 @@ int cmd_trace(struct emitter *e, int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* Scripts wait for this line before they start what they trace */
+	fprintf(stderr, "vswapctl: trace: attached; Ctrl-C ends\n");
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!stop) {
 		err = ring_buffer__poll(rb, 100);
