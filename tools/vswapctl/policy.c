@@ -127,13 +127,17 @@ static int remove_pins(void)
 	return err;
 }
 
-/* Wait up to 2 s for policy/state to leave "enabled"/"ejecting" */
+/*
+ * Wait up to 10 s for policy/state to leave "enabled"/"ejecting": the
+ * kernel stops the policy when the link's last reference goes, which
+ * waits for RCU readers (slow under emulation)
+ */
 static bool wait_policy_gone(void)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	char buf[64];
 
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 500; i++) {
 		policy_attr("state", buf, sizeof(buf));
 		if (strcmp(buf, "enabled") && strcmp(buf, "ejecting"))
 			return true;
