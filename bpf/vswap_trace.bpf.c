@@ -30,15 +30,25 @@ struct {
 #define vt_offset(val)	((val) & ((1ULL << VT_OFFSET_BITS) - 1))
 #define vt_type(val)	((__u32)((val) >> VT_OFFSET_BITS))
 
-static __always_inline struct vswap_trace_event *reserve(__u32 kind, __u64 cgid)
+/* How an event is attributed to a cgroup (vswap_trace.h: cgroup_id) */
+enum vt_owner {
+	VT_BY_FOLIO,	/* the cgroup id the event carries */
+	VT_BY_TASK,	/* the current task's */
+	VT_BY_NONE,	/* none: the cgroup filter lets it through */
+};
+
+static __always_inline struct vswap_trace_event *reserve(__u32 kind, enum vt_owner owner,
+							 __u64 cgid)
 {
 	struct vswap_trace_event *ev;
 
 	if (!(kind_mask & (1u << kind)))
 		return NULL;
-	if (!cgid)
+	if (owner == VT_BY_TASK)
 		cgid = bpf_get_current_cgroup_id();
-	if (filter_cgroup_id && cgid != filter_cgroup_id)
+	else if (owner == VT_BY_NONE)
+		cgid = 0;
+	if (filter_cgroup_id && owner != VT_BY_NONE && cgid != filter_cgroup_id)
 		return NULL;
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
@@ -66,7 +76,7 @@ static __always_inline __u32 folio_nr(struct folio *folio)
 SEC("tp_btf/vswap_alloc")
 int BPF_PROG(vt_alloc, struct folio *folio, __u64 memcg_id, int source)
 {
-	struct vswap_trace_event *ev = reserve(VT_ALLOC, memcg_id);
+	struct vswap_trace_event *ev = reserve(VT_ALLOC, VT_BY_FOLIO, memcg_id);
 
 	if (!ev)
 		return 0;
@@ -81,7 +91,7 @@ SEC("tp_btf/vswap_store")
 int BPF_PROG2(vt_store, swp_entry_t, swp, unsigned int, nr, const char *, backend,
 	      int, source)
 {
-	struct vswap_trace_event *ev = reserve(VT_STORE, 0);
+	struct vswap_trace_event *ev = reserve(VT_STORE, VT_BY_TASK, 0);
 
 	if (!ev)
 		return 0;
@@ -96,7 +106,7 @@ int BPF_PROG2(vt_store, swp_entry_t, swp, unsigned int, nr, const char *, backen
 SEC("tp_btf/vswap_load")
 int BPF_PROG2(vt_load, swp_entry_t, swp, unsigned int, nr, const char *, backend)
 {
-	struct vswap_trace_event *ev = reserve(VT_LOAD, 0);
+	struct vswap_trace_event *ev = reserve(VT_LOAD, VT_BY_TASK, 0);
 
 	if (!ev)
 		return 0;
@@ -110,7 +120,7 @@ int BPF_PROG2(vt_load, swp_entry_t, swp, unsigned int, nr, const char *, backend
 SEC("tp_btf/vswap_free")
 int BPF_PROG2(vt_free, swp_entry_t, swp, unsigned int, nr)
 {
-	struct vswap_trace_event *ev = reserve(VT_FREE, 0);
+	struct vswap_trace_event *ev = reserve(VT_FREE, VT_BY_TASK, 0);
 
 	if (!ev)
 		return 0;
@@ -124,7 +134,7 @@ SEC("tp_btf/vswap_realloc")
 int BPF_PROG2(vt_realloc, swp_entry_t, swp, unsigned int, nr, const char *, from,
 	      const char *, to, swp_entry_t, phys)
 {
-	struct vswap_trace_event *ev = reserve(VT_REALLOC, 0);
+	struct vswap_trace_event *ev = reserve(VT_REALLOC, VT_BY_NONE, 0);
 
 	if (!ev)
 		return 0;
@@ -141,7 +151,7 @@ int BPF_PROG2(vt_realloc, swp_entry_t, swp, unsigned int, nr, const char *, from
 SEC("tp_btf/vswap_unuse")
 int BPF_PROG2(vt_unuse, swp_entry_t, swp, unsigned int, nr, swp_entry_t, phys)
 {
-	struct vswap_trace_event *ev = reserve(VT_UNUSE, 0);
+	struct vswap_trace_event *ev = reserve(VT_UNUSE, VT_BY_NONE, 0);
 
 	if (!ev)
 		return 0;
@@ -156,7 +166,7 @@ int BPF_PROG2(vt_unuse, swp_entry_t, swp, unsigned int, nr, swp_entry_t, phys)
 SEC("tp_btf/vswap_policy_enable")
 int BPF_PROG(vt_policy_enable, const char *name, __u64 seq)
 {
-	struct vswap_trace_event *ev = reserve(VT_POLICY_ENABLE, 0);
+	struct vswap_trace_event *ev = reserve(VT_POLICY_ENABLE, VT_BY_NONE, 0);
 
 	if (!ev)
 		return 0;
@@ -169,7 +179,7 @@ int BPF_PROG(vt_policy_enable, const char *name, __u64 seq)
 static __always_inline int policy_exit(__u32 kind, const char *name, int exit_kind,
 				       const char *msg)
 {
-	struct vswap_trace_event *ev = reserve(kind, 0);
+	struct vswap_trace_event *ev = reserve(kind, VT_BY_NONE, 0);
 
 	if (!ev)
 		return 0;

@@ -19,12 +19,17 @@ enum vswap_trace_kind {
 	VT_NR_KINDS,
 };
 
-#define VT_STR_LEN	16
-#define VT_MSG_LEN	96
+/* The kernel's VSWAP_OPS_NAME_LEN and VSWAP_EXIT_MSG_LEN */
+#define VT_STR_LEN	32
+#define VT_MSG_LEN	128
 
 struct vswap_trace_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns() */
-	/* alloc: the folio's memcg; others: the cgroup of the task that hit it */
+	/*
+	 * alloc: the folio's memcg (0: uncharged); store, load, free: the
+	 * cgroup of the task that hit it; realloc, unuse, policy events: 0
+	 * (they run in kernel workers or the loader, for no one cgroup)
+	 */
 	__u64 cgroup_id;
 	__u64 offset;		/* virtual slot (policy events: enable_seq) */
 	__u64 phys_offset;	/* realloc/unuse: the physical slot */

@@ -10,7 +10,7 @@ SBINDIR    ?= $(PREFIX)/sbin
 LIBDIR     ?= $(PREFIX)/lib
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
-SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSCONFDIR ?= /etc
 UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 
 SHIPPED_POLICIES := $(BB)/vswap_default.bpf.o $(BB)/vswap_direct.bpf.o $(BB)/vswap_tiered.bpf.o
@@ -26,7 +26,11 @@ $(MAN8): Documentation/vswapctl.rst
 	@echo "  MAN     $@"
 	@rst2man --exit-status=warning $< > $@.tmp && mv -f $@.tmp $@
 
-install: tools man
+# What `make tools` built; install builds nothing else (under sudo, a
+# kernel build would leave root-owned files in build/)
+install: man
+	@for f in $(VSWAPCTL) $(SHIPPED_POLICIES); do [ -e $$f ] || \
+		{ echo "install: $$f is missing: run 'make tools' first" >&2; exit 1; }; done
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/vswap $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(SYSCONFDIR)/vswap $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/vswap/bpftrace
 	install -m 0755 $(VSWAPCTL) $(DESTDIR)$(SBINDIR)/vswapctl

@@ -17,6 +17,16 @@ ok()     { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
 check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
 out=$(mktemp)
+swap=${VSWAP_SCRATCH:-/tmp}/bt.swap
+cleanup() {
+	[ -n "${bpid:-}" ] && kill -INT $bpid 2>/dev/null
+	"$V" policy unload > /dev/null 2>&1
+	echo $$ > $CG/cgroup.procs 2>/dev/null
+	rmdir $CG/bt-demote 2>/dev/null
+	swapoff "$swap" 2>/dev/null
+	rm -f "$out" "$swap"
+}
+trap cleanup EXIT
 
 echo "TAP version 13"
 command -v bpftrace > /dev/null || { echo "1..1"; not_ok "bpftrace is installed"; exit 1; }
@@ -40,7 +50,7 @@ start() {
 	done
 	return 1
 }
-stop() { kill -INT $bpid; wait $bpid; sed 's/^/# bpftrace: /' "$out" | tail -n 25; }
+stop() { kill -INT $bpid; wait $bpid; bpid=; sed 's/^/# bpftrace: /' "$out" | tail -n 25; }
 
 # vswap-backends.bt: pageout stores N patterned and N zero pages and loads them
 start "$bt/vswap-backends.bt"
@@ -48,8 +58,9 @@ check '[ $? = 0 ]' "vswap-backends.bt compiles and attaches"
 "$helper" -n $N && "$helper" -n $N -z
 sleep 6
 stop
-cgid=$(cat /proc/self/cgroup | cut -d: -f3)
-check 'grep -Eq "^@store_pages\[[0-9]+, zswap\]: $N$" "$out" && grep -Eq "^@store_pages\[[0-9]+, zero\]: $N$" "$out" && grep -Eq "^@load_pages\[[0-9]+, zswap\]: $N$" "$out"' \
+# This shell's cgroup id: the tasks that stored and loaded the pages
+cgid=$(stat -c %i "$CG$(cut -d: -f3 /proc/self/cgroup)")
+check 'grep -q "^@store_pages\[$cgid, zswap\]: $N$" "$out" && grep -q "^@store_pages\[$cgid, zero\]: $N$" "$out" && grep -q "^@load_pages\[$cgid, zswap\]: $N$" "$out"' \
 	"vswap-backends.bt: $N pages stored to zswap, $N as zero, $N loaded from zswap"
 check 'grep -Eq "^@alloc_pages\[[0-9]+\]: [0-9]+" "$out"' "vswap-backends.bt: virtual slots per cgroup id"
 
@@ -61,7 +72,6 @@ check 'grep -q "^@usecs\[zswap\]:" "$out" && grep -Eq "^@faults\[zswap\]: [0-9]+
 	"vswap-swapin-latency.bt: a histogram for zswap, with at least $((N / 2)) faults (readahead may batch)"
 
 # vswap-demotions.bt: the default policy demotes a cgroup's pages to disk
-swap=${VSWAP_SCRATCH:-/tmp}/bt.swap
 dd if=/dev/zero of="$swap" bs=1M count=64 status=none && chmod 600 "$swap" &&
 	mkswap "$swap" > /dev/null && swapon "$swap"
 mkdir -p $CG/bt-demote
@@ -73,13 +83,11 @@ echo $$ > $CG/bt-demote/cgroup.procs
 "$helper" -n $N -w 8 > /dev/null
 echo $$ > $CG/cgroup.procs
 "$V" policy unload > /dev/null
-sleep 1
+# The disable event comes after the policy's exit, past an RCU grace period
+for _ in $(seq 100); do grep -q "disabled" "$out" && break; sleep 0.2; done
 stop
 check 'grep -q "policy default enabled" "$out" && grep -q "policy default disabled" "$out"' \
 	"vswap-demotions.bt: the policy's load and unload, by name"
 check 'grep -Eq "^@realloc_pages\[zswap, phys\]: [0-9]+" "$out" && [ "$(sed -n "s/^@realloc_pages\[zswap, phys\]: //p" "$out" | tail -1)" -gt 0 ]' \
 	"vswap-demotions.bt: pages demoted from zswap to phys"
-rmdir $CG/bt-demote
-swapoff "$swap"
-rm -f "$out" "$swap"
 exit $failed

@@ -36,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..41"
+echo "1..44"
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 swapoff -a 2>/dev/null
 echo Y > /sys/module/zswap/parameters/enabled
@@ -91,8 +91,15 @@ run "$V" -j cgroup show
 check '[ $rc = 0 ] && py "d[0][\"cgroup\"] == \"/\" and \"/$A\" in [x[\"cgroup\"] for x in d] and \"/$B/child\" in [x[\"cgroup\"] for x in d] and d[0][\"settings\"][\"from\"] == \"built-in default\"" < "$out"' \
 	"cgroup show (no PATH): recursive from the root, the root on the built-in default"
 run "$V" cgroup show $B
-check '[ $rc = 0 ] && grep -q "^- cgroup  */$B$" "$out" && grep -q "^  - cgroup\|^- cgroup  */$B/child" "$out" && grep -q "demote_after_s  *2s" "$out"' \
+check '[ $rc = 0 ] && grep -q "^- cgroup  */$B$" "$out" && grep -q "^- cgroup  */$B/child$" "$out" && grep -q "demote_after_s  *2s" "$out"' \
 	"cgroup show B (text): B and its child, durations for people"
+
+run "$V" -j cgroup set $B/child backend=zswap
+check '[ $rc = 0 ] && py "d[0][\"settings\"][\"from\"] == \"own\" and d[0][\"settings\"][\"backend\"] == \"zswap\" and d[0][\"settings\"][\"demote_after_s\"] == 2 and d[0][\"settings\"][\"mode\"] == \"virtual\"" < "$out"' \
+	"cgroup set on a cgroup that inherits: the keys not given keep the inherited values"
+run "$V" -j cgroup unset $B/child
+check '[ $rc = 0 ] && py "d[0][\"settings\"][\"from\"] == \"/$B\"" < "$out"' \
+	"cgroup unset: the child inherits again"
 
 # Pages held out in A: slots by backend
 echo $$ > $CG/$A/cgroup.procs
@@ -146,14 +153,19 @@ check '[ $trc = 0 ] && pyl "any(e[\"event\"] == \"alloc\" and e[\"cgroup_id\"] =
 	"trace -j -e alloc,store,load: JSON lines; 256 pages stored to zswap as the policy said, loaded back; allocs in A; no other kinds"
 grep -q "^vswapctl: trace: [0-9]* events, 0 dropped" "$err"
 check '[ $? = 0 ]' "trace reports its event count and no drops on stderr"
-"$V" trace -d 8 -c $B > "$out.trace" 2> "$err" &
+"$V" trace -d 8 -c $B -e store > "$out.trace" 2> "$err" &
 tp=$!
 trace_wait
 echo $$ > $CG/$A/cgroup.procs
 "$helper" -n 64
+echo $$ > $CG/$B/cgroup.procs
+"$helper" -n 32
 echo $$ > $CG/cgroup.procs
 wait $tp
-check '! grep -q "comm=pageout" "$out.trace"' "trace -c B: a workload in A does not show"
+trc=$?
+idB=$(stat -c %i $CG/$B)
+check '[ $trc = 0 ] && [ "$(grep -c "comm=pageout" "$out.trace")" -ge 1 ] && ! grep -v "cgroup_id=$idB " "$out.trace" | grep -q "event=store"' \
+	"trace -c B: the workload in B shows, the one in A does not"
 "$V" trace -d 8 -e store > "$out.trace" 2> "$err" &
 tp=$!
 trace_wait
@@ -175,13 +187,13 @@ run "$V" -j config apply "$out.conf"
 check '[ $rc = 0 ] && py "d[\"applied\"] == 2 and d[\"skipped\"] == 1" < "$out" && grep -q "skipped: no cgroup at /sys/fs/cgroup/not-created-yet" "$err"' \
 	"config apply: 2 applied, a missing cgroup skipped and named"
 run "$V" -j cgroup show $B/child
-check 'py "d[0][\"settings\"][\"from\"] == \"own\" and d[0][\"settings\"][\"mode\"] == \"direct\"" < "$out"' \
-	"config apply wrote the child's own settings"
-printf '%s mode=virtual\n%s backend=floppy\n' $A $B > "$out.conf"
+check 'py "d[0][\"settings\"][\"from\"] == \"own\" and d[0][\"settings\"][\"mode\"] == \"direct\" and d[0][\"settings\"][\"demote_after_s\"] == 0" < "$out"' \
+	"config apply wrote the child's own settings: the line is all of them (demote-after not inherited)"
+printf '%s mode=virtual\n%s backend=floppy\n/proc mode=direct\n' $A $B > "$out.conf"
 run "$V" config apply "$out.conf"
 run2=$("$V" -j cgroup show $A | py "d[0][\"settings\"][\"mode\"] == \"auto\"" && echo same)
-check '[ $rc = 2 ] && grep -q "conf:2: bad value .floppy. for backend" "$err" && [ "$run2" = same ]' \
-	"config apply with an error: exit 2, file:line named, nothing written"
+check '[ $rc = 2 ] && grep -q "conf:2: bad value .floppy. for backend" "$err" && grep -q "conf:3: /proc is not a cgroup" "$err" && [ "$run2" = same ]' \
+	"config apply with errors: exit 2, each file:line named, nothing written"
 
 # --- unprivileged
 run setpriv --reuid=65534 --regid=65534 --clear-groups "$V" cgroup set $A backend=disk
@@ -197,6 +209,9 @@ check '[ $rc = 0 ] && grep -q "unloaded  *default" "$out" && [ "$(cat /sys/kerne
 	"policy unload: the policy stops, the pins are gone"
 run "$V" policy unload
 check '[ $rc = 5 ] && grep -q "no swap policy is loaded" "$err"' "policy unload with none loaded: exit 5"
+run "$V" cgroup set $A backend=zswap
+check '[ $rc = 5 ] && grep -q "the default policy is not running" "$err"' \
+	"cgroup set with no policy running: exit 5, says so"
 run setpriv --reuid=65534 --regid=65534 --clear-groups "$V" policy load default
 check '[ $rc = 4 ] && [ $(wc -l < "$err") = 1 ] && grep -q "needs root" "$err" && [ "$(cat /sys/kernel/mm/vswap/policy/state)" != enabled ]' \
 	"an unprivileged user cannot load a policy: exit 4, one line"

@@ -22,19 +22,36 @@
 
 int open_cfg_map(void)
 {
-	int fd = bpf_obj_get(VSWAP_CFG_PIN);
+	char state[64] = "", name[64] = "", msg[160] = "";
+	int fd;
 
+	read_text(VSWAP_POLICY_SYSFS "/state", state, sizeof(state));
+	read_text(VSWAP_POLICY_SYSFS "/name", name, sizeof(name));
+	read_text(VSWAP_POLICY_SYSFS "/exit_msg", msg, sizeof(msg));
+	state[strcspn(state, "\n")] = name[strcspn(name, "\n")] = msg[strcspn(msg, "\n")] = '\0';
+	/* Settings written while no default policy runs would do nothing */
+	if (strcmp(state, "enabled") || strcmp(name, "default")) {
+		fprintf(stderr, "vswapctl: the default policy is not running (policy '%s', state %s%s%s); 'vswapctl policy load default' first\n",
+			name[0] ? name : "-", state[0] ? state : "?", msg[0] ? ": " : "", msg);
+		return -ESRCH;
+	}
+	fd = bpf_obj_get(VSWAP_CFG_PIN);
 	if (fd < 0) {
 		int err = -errno;
 
 		if (err == -ENOENT)
-			fprintf(stderr, "vswapctl: the default policy is not loaded by vswapctl (%s: %s); 'vswapctl policy load default' first\n",
+			fprintf(stderr, "vswapctl: the default policy was not loaded by vswapctl (%s: %s); 'vswapctl policy unload' it where it was loaded, then 'vswapctl policy load default'\n",
 				VSWAP_CFG_PIN, strerror(ENOENT));
 		else
 			err_path("cannot open the default policy's settings map", VSWAP_CFG_PIN, err);
 		return err;
 	}
 	return fd;
+}
+
+int cfg_map_exit(int err)
+{
+	return err == -ENOENT || err == -ESRCH ? EXIT_BUSY : exit_for(err);
 }
 
 /* The path of cgroup directory @dir as shown: relative to the root, "/" for it */
@@ -64,6 +81,8 @@ static void emit_limit(struct emitter *e, const char *dir, const char *file)
 	v = strtoull(buf, &end, 10);
 	if (!errno && end != buf && !*end)
 		em_u64(e, file, v, EM_BYTES);
+	else if (!strcmp(buf, "max"))
+		em_none(e, file, "max");
 	else
 		em_str(e, file, buf);
 }
@@ -84,39 +103,54 @@ static unsigned long long stat_val(const char *stat, const char *key)
 }
 
 /*
- * The settings that apply to cgroup @dir: its own entry in the config
- * map, or its nearest ancestor's (as the policy looks them up).
+ * The settings that apply to cgroup @dir, as the policy looks them up
+ * (vswap_cgroup_lookup(): its own entry, or its nearest ancestor's, at
+ * most VSWAP_LOOKUP_DEPTH levels up). Returns 0 with @cfg and the cgroup
+ * they come from in @from (of @len), or -ENOENT when none apply.
  */
+#define VSWAP_LOOKUP_DEPTH	16	/* VSWAP_CGROUP_MAX_DEPTH of bpf/vswap.bpf.h */
+
+static int effective_settings(int map_fd, const char *dir, struct vswap_cgroup_cfg *cfg,
+			      char *from, size_t len)
+{
+	char cur[PATH_MAX], *slash;
+	unsigned long long id;
+
+	snprintf(cur, sizeof(cur), "%s", dir);
+	for (int depth = 0; depth < VSWAP_LOOKUP_DEPTH; depth++) {
+		id = cgroup_id_of(cur);
+		if (id && !bpf_map_lookup_elem(map_fd, &id, cfg)) {
+			snprintf(from, len, "%s", cur);
+			return 0;
+		}
+		slash = strrchr(cur, '/');
+		if (!strcmp(cur, CGROUP_ROOT) || !slash || slash == cur)
+			break;
+		*slash = '\0';
+	}
+	return -ENOENT;
+}
+
 static void emit_settings(struct emitter *e, int map_fd, const char *dir)
 {
 	struct vswap_cgroup_cfg cfg;
-	char cur[PATH_MAX], *slash;
-	unsigned long long id;
+	char from[PATH_MAX];
 
 	if (map_fd < 0) {
 		em_null(e, "settings");
 		return;
 	}
-	snprintf(cur, sizeof(cur), "%s", dir);
-	for (;;) {
-		id = cgroup_id_of(cur);
-		if (id && !bpf_map_lookup_elem(map_fd, &id, &cfg))
-			break;
-		slash = strrchr(cur, '/');
-		if (!strcmp(cur, CGROUP_ROOT) || !slash || slash == cur) {
-			em_obj(e, "settings");
-			em_str(e, "from", "built-in default");
-			em_obj_end(e);
-			return;
-		}
-		*slash = '\0';
-	}
 	em_obj(e, "settings");
-	em_str(e, "from", strcmp(cur, dir) ? cg_name(cur) : "own");
+	if (effective_settings(map_fd, dir, &cfg, from, sizeof(from))) {
+		em_str(e, "from", "built-in default");
+		em_obj_end(e);
+		return;
+	}
+	em_str(e, "from", strcmp(from, dir) ? cg_name(from) : "own");
 	em_str(e, "mode", settings_mode_name(cfg.mode));
 	em_str(e, "backend", settings_backend_name(cfg.backend));
 	if (cfg.disk_type < 0)
-		em_str(e, "disk", "any");
+		em_none(e, "disk", "any");
 	else
 		em_u64(e, "disk", (unsigned long long)cfg.disk_type, EM_PLAIN);
 	em_u64(e, "demote_after_s", cfg.demote_after_s, EM_SECONDS);
@@ -247,39 +281,46 @@ static int cgroup_show(struct emitter *e, int argc, char **argv)
 	return ret;
 }
 
-/*
- * Apply settings @kv[0..n) to cgroup @arg in map @map_fd. Validates all
- * of them before writing any. Returns 0 or an exit status.
- */
-int cgroup_apply(int map_fd, const char *arg, char **kv, int n, const char *where)
+int need_memcg(const char *dir, const char *where)
 {
-	struct vswap_cgroup_cfg cfg = { .disk_type = -1 };
-	char dir[PATH_MAX], err[256];
-	unsigned long long id;
-	int ret;
+	char path[PATH_MAX + 16];
+	struct stat st;
 
-	ret = resolve_cgroup(arg, dir, sizeof(dir));
-	if (ret)
-		return ret;
-	id = cgroup_id_of(dir);
-	if (!id)
-		return err_path("cannot stat", dir, -errno);
-	/* Start from the cgroup's own settings: set changes only the keys given */
-	if (bpf_map_lookup_elem(map_fd, &id, &cfg) && errno != ENOENT)
-		return err_path("cannot read the settings of", dir, -errno);
+	snprintf(path, sizeof(path), "%s/memory.stat", dir);
+	if (!stat(path, &st))
+		return 0;
+	fprintf(stderr, "vswapctl: %s%s%s has no memory controller: the policy never sees it (enable +memory in its parent's cgroup.subtree_control)\n",
+		where ? where : "", where ? ": " : "", dir);
+	return EXIT_USAGE;
+}
+
+/*
+ * The settings @kv[0..n) for cgroup directory @dir: on top of its own
+ * entry, or the settings it inherits, or the defaults (@replace: on top of
+ * the defaults alone). Validates all of them; @where prefixes messages.
+ */
+int settings_build(int map_fd, const char *dir, char **kv, int n, bool replace,
+		   struct vswap_cgroup_cfg *cfg, const char *where)
+{
+	char err[256], from[PATH_MAX];
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->disk_type = -1;
+	if (!replace && map_fd >= 0)
+		effective_settings(map_fd, dir, cfg, from, sizeof(from));
 	for (int i = 0; i < n; i++) {
-		if (settings_apply(&cfg, kv[i], err, sizeof(err))) {
+		if (settings_apply(cfg, kv[i], err, sizeof(err))) {
 			fprintf(stderr, "vswapctl: %s%s%s\n", where ? where : "", where ? ": " : "", err);
 			return EXIT_USAGE;
 		}
 	}
-	if (bpf_map_update_elem(map_fd, &id, &cfg, BPF_ANY))
-		return err_path("cannot write the settings of", dir, -errno);
 	return 0;
 }
 
 static int cgroup_set(struct emitter *e, int argc, char **argv)
 {
+	struct vswap_cgroup_cfg cfg;
+	unsigned long long id;
 	char dir[PATH_MAX];
 	int map_fd, ret;
 
@@ -288,16 +329,57 @@ static int cgroup_set(struct emitter *e, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = resolve_cgroup(argv[1], dir, sizeof(dir));
+	if (!ret)
+		ret = need_memcg(dir, NULL);
+	if (ret)
+		return ret;
+	/* Bad settings are reported before anything else */
+	ret = settings_build(-1, dir, argv + 2, argc - 2, true, &cfg, NULL);
 	if (ret)
 		return ret;
 	map_fd = open_cfg_map();
 	if (map_fd < 0)
-		return map_fd == -ENOENT ? EXIT_BUSY : exit_for(map_fd);
-	ret = cgroup_apply(map_fd, argv[1], argv + 2, argc - 2, NULL);
+		return cfg_map_exit(map_fd);
+	ret = settings_build(map_fd, dir, argv + 2, argc - 2, false, &cfg, NULL);
+	id = cgroup_id_of(dir);
+	if (!ret && bpf_map_update_elem(map_fd, &id, &cfg, BPF_ANY))
+		ret = err_path("cannot write the settings of", dir, -errno);
 	if (!ret) {
 		em_list(e, NULL);
-		show_one(e, map_fd, dir);
+		ret = show_one(e, map_fd, dir);
 		em_list_end(e);
+		if (ret)
+			ret = err_path("cannot read", dir, ret);
+	}
+	close(map_fd);
+	return ret;
+}
+
+static int cgroup_unset(struct emitter *e, int argc, char **argv)
+{
+	unsigned long long id;
+	char dir[PATH_MAX];
+	int map_fd, ret;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: vswapctl cgroup unset PATH\n");
+		return EXIT_USAGE;
+	}
+	ret = resolve_cgroup(argv[1], dir, sizeof(dir));
+	if (ret)
+		return ret;
+	map_fd = open_cfg_map();
+	if (map_fd < 0)
+		return cfg_map_exit(map_fd);
+	id = cgroup_id_of(dir);
+	if (bpf_map_delete_elem(map_fd, &id) && errno != ENOENT)
+		ret = err_path("cannot remove the settings of", dir, -errno);
+	if (!ret) {
+		em_list(e, NULL);
+		ret = show_one(e, map_fd, dir);
+		em_list_end(e);
+		if (ret)
+			ret = err_path("cannot read", dir, ret);
 	}
 	close(map_fd);
 	return ret;
@@ -311,12 +393,14 @@ static void cgroup_usage(FILE *out)
 		"  show [PATH]              swap state of PATH (default: the root) and every cgroup\n"
 		"                           below it: slots by backend, zswap bytes, refaults by\n"
 		"                           backend, limits, the default policy's settings\n"
-		"  set PATH key=value...    the default policy's settings for PATH:\n"
+		"  set PATH key=value...    the default policy's settings for PATH (keys not\n"
+		"                           given keep the value PATH has, own or inherited):\n"
 		"                             mode=auto|virtual|direct\n"
 		"                             backend=auto|zswap|disk|memory\n"
-		"                             disk=any|TYPE          (swap type, as in status)\n"
+		"                             disk=any|TYPE          (the kernel's swap type number)\n"
 		"                             demote-after=DURATION  (0 never; 30s, 5m, 2h, 1d)\n"
 		"                             zswap-cap=PCT          (0 no cap)\n"
+		"  unset PATH               remove PATH's own settings: it inherits again\n"
 		"\n"
 		"PATH is relative to %s or absolute.\n", CGROUP_ROOT);
 }
@@ -338,6 +422,8 @@ int cmd_cgroup(struct emitter *e, int argc, char **argv)
 		return cgroup_show(e, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "set"))
 		return cgroup_set(e, argc - 1, argv + 1);
-	fprintf(stderr, "vswapctl: unknown cgroup command '%s' (show, set)\n", argv[1]);
+	if (!strcmp(argv[1], "unset"))
+		return cgroup_unset(e, argc - 1, argv + 1);
+	fprintf(stderr, "vswapctl: unknown cgroup command '%s' (show, set, unset)\n", argv[1]);
 	return EXIT_USAGE;
 }

@@ -17,13 +17,50 @@ void em_init(struct emitter *e, FILE *out, bool json)
 	e->page_size = ps > 0 ? (unsigned long)ps : 4096;
 }
 
-void em_json_string(FILE *out, const char *s)
+/*
+ * The length of the valid UTF-8 sequence at @s (1-4), or 0 when it is not
+ * one: an invalid lead byte, a missing continuation, an overlong form, a
+ * surrogate or a code point above U+10FFFF.
+ */
+static int utf8_len(const unsigned char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = *s;
+	unsigned int cp;
+	int n, i;
 
-		switch (c) {
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * Names and messages come from others (cgroup names, comm, a policy's exit
+ * message): control bytes are escaped and bytes that are not UTF-8 become
+ * U+FFFD, so that the output is valid JSON and no value spans lines.
+ */
+void em_json_string(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int n;
+
+	fputc('"', out);
+	while (*s) {
+		switch (*s) {
 		case '"':
 			fputs("\\\"", out);
 			break;
@@ -40,13 +77,38 @@ void em_json_string(FILE *out, const char *s)
 			fputs("\\r", out);
 			break;
 		default:
-			if (c < 0x20)
-				fprintf(out, "\\u%04x", c);
-			else
-				fputc(c, out);
+			if (*s < 0x20 || *s == 0x7f) {
+				fprintf(out, "\\u%04x", *s);
+			} else {
+				n = utf8_len(s);
+				if (!n) {
+					fputs("\\ufffd", out);
+				} else {
+					fwrite(s, 1, n, out);
+					s += n;
+					continue;
+				}
+			}
 		}
+		s++;
 	}
 	fputc('"', out);
+}
+
+/* A text value must be quoted: empty, or with bytes that would break a line or a row */
+static bool text_needs_quotes(const char *val, bool row)
+{
+	const unsigned char *s = (const unsigned char *)val;
+
+	if (!*s)
+		return true;
+	for (; *s; s++) {
+		if (*s < 0x20 || *s == 0x7f || (*s >= 0x80 && !utf8_len(s)))
+			return true;
+		if (row && (*s == ' ' || *s == '"' || *s == '='))
+			return true;
+	}
+	return false;
 }
 
 const char *em_human_bytes(unsigned long long bytes, char *buf, size_t len)
@@ -193,8 +255,8 @@ void em_str(struct emitter *e, const char *key, const char *val)
 		return;
 	}
 	text_key(e, key);
-	/* In a row, a value with blanks (or none) is quoted to stay one token */
-	if (!*val || (e->row[e->depth] && strpbrk(val, " \t\"=")))
+	/* Quoted (escaped) when it would not stay one clean line, or one token in a row */
+	if (text_needs_quotes(val, e->row[e->depth]))
 		em_json_string(e->out, val);
 	else
 		fputs(val, e->out);
@@ -255,7 +317,7 @@ void em_bool(struct emitter *e, const char *key, bool val)
 	text_end(e);
 }
 
-void em_null(struct emitter *e, const char *key)
+void em_none(struct emitter *e, const char *key, const char *word)
 {
 	if (e->json) {
 		json_key(e, key);
@@ -263,6 +325,11 @@ void em_null(struct emitter *e, const char *key)
 		return;
 	}
 	text_key(e, key);
-	fputc('-', e->out);
+	fputs(word, e->out);
 	text_end(e);
+}
+
+void em_null(struct emitter *e, const char *key)
+{
+	em_none(e, key, "-");
 }

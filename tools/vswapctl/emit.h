@@ -58,6 +58,8 @@ void em_s64(struct emitter *e, const char *key, long long val);
 void em_bool(struct emitter *e, const char *key, bool val);
 /* A value that is not there (JSON null, text "-") */
 void em_null(struct emitter *e, const char *key);
+/* A value with no number: JSON null, @word in text ("max", "any") */
+void em_none(struct emitter *e, const char *key, const char *word);
 
 /* Format @bytes for people: "512 B", "12.0 KiB", "3.5 GiB". */
 const char *em_human_bytes(unsigned long long bytes, char *buf, size_t len);

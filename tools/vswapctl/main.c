@@ -84,6 +84,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "trace"))
 		return cmd_trace(&e, argc, argv);
 	if (!strcmp(cmd, "version")) {
+		if (argc > 1) {
+			printf("usage: vswapctl [-j] version\n");
+			return strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? EXIT_USAGE : 0;
+		}
 		em_obj(&e, NULL);
 		em_str(&e, "version", VSWAPCTL_VERSION);
 		em_obj_end(&e);

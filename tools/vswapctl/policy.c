@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/magic.h>
@@ -104,6 +106,22 @@ static int need_bpffs(void)
 	return EXIT_RUNTIME;
 }
 
+/*
+ * Serialize vswapctl's loads and unloads (two admins, or one and the
+ * unit): a lock on /sys/fs/bpf itself. Returns the fd to close, or -1
+ * (then we go on unserialized: the kernel still refuses a second policy).
+ */
+static int lock_pins(void)
+{
+	int fd = open("/sys/fs/bpf", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0 && flock(fd, LOCK_EX)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /* Remove every pin in VSWAP_PIN_DIR and the directory; 0 or a negative errno */
 static int remove_pins(void)
 {
@@ -156,7 +174,8 @@ static int policy_load(struct emitter *e, int argc, char **argv)
 	char state[64], name[64], msg[256];
 	const char *what;
 	struct stat st;
-	int err, nr_ops = 0, ret = EXIT_RUNTIME;
+	int err, nr_ops = 0, ret = EXIT_RUNTIME, lock_fd = -1;
+	bool pinned = false;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vswapctl policy load NAME|FILE (names: default, direct, tiered)\n");
@@ -190,12 +209,26 @@ static int policy_load(struct emitter *e, int argc, char **argv)
 	err = need_bpffs();
 	if (err)
 		return err;
+	lock_fd = lock_pins();
+	/* Checked again under the lock: another vswapctl may have won */
+	policy_attr("state", state, sizeof(state));
+	if (!strcmp(state, "enabled") || !strcmp(state, "ejecting")) {
+		fprintf(stderr, "vswapctl: a swap policy is already loaded: '%s' (state %s); 'vswapctl policy unload' first\n",
+			policy_attr("name", name, sizeof(name)), state);
+		ret = EXIT_BUSY;
+		goto unlock;
+	}
 	/* Pins left by a policy the kernel ejected (or one unloaded elsewhere) */
 	err = remove_pins();
-	if (err)
-		return err_path("cannot remove stale pins in", VSWAP_PIN_DIR, err);
-	if (mkdir(VSWAP_PIN_DIR, 0700))
-		return err_path("cannot create", VSWAP_PIN_DIR, -errno);
+	if (err) {
+		ret = err_path("cannot remove stale pins in", VSWAP_PIN_DIR, err);
+		goto unlock;
+	}
+	if (mkdir(VSWAP_PIN_DIR, 0700)) {
+		ret = err_path("cannot create", VSWAP_PIN_DIR, -errno);
+		goto unlock;
+	}
+	pinned = true;
 
 	libbpf_set_print(libbpf_quiet);
 	if (sh) {
@@ -249,6 +282,7 @@ static int policy_load(struct emitter *e, int argc, char **argv)
 			fprintf(stderr, "vswapctl: a swap policy is already loaded: '%s'\n",
 				policy_attr("name", name, sizeof(name)));
 			ret = EXIT_BUSY;
+			/* Loaded by another tool meanwhile: its pins are not ours (ours are) */
 		} else {
 			fprintf(stderr, "vswapctl: attaching %s: %s%s%s\n", what, strerror(-err),
 				msg[0] ? "; the kernel says: " : "", msg);
@@ -272,8 +306,12 @@ static int policy_load(struct emitter *e, int argc, char **argv)
 out:
 	bpf_link__destroy(link);
 	bpf_object__close(obj);
-	if (ret)
+	/* What we pinned under the lock is ours to remove */
+	if (ret && pinned)
 		remove_pins();
+unlock:
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return ret;
 }
 
@@ -281,7 +319,7 @@ static int policy_unload(struct emitter *e, int argc, char **argv)
 {
 	char state[64], name[64];
 	struct stat st;
-	int err;
+	int err, lock_fd;
 
 	(void)argv;
 	if (argc != 1) {
@@ -304,7 +342,10 @@ static int policy_unload(struct emitter *e, int argc, char **argv)
 		return EXIT_BUSY;
 	}
 	policy_attr("name", name, sizeof(name));
+	lock_fd = lock_pins();
 	err = remove_pins();
+	if (lock_fd >= 0)
+		close(lock_fd);
 	if (err)
 		return err_path("cannot remove the pins in", VSWAP_PIN_DIR, err);
 	if (!wait_policy_gone()) {

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SWAP_PATH_MAX	256
+#define SWAP_PATH_MAX	1024
 
 struct swap_dev {
 	char path[SWAP_PATH_MAX];

@@ -69,7 +69,10 @@ static int on_event(void *ctx, void *data, size_t len)
 	em_row(e, NULL);
 	em_u64(e, "ts_ns", ev->ts_ns, EM_PLAIN);
 	em_str(e, "event", kind_names[ev->kind]);
-	em_u64(e, "cgroup_id", ev->cgroup_id, EM_PLAIN);
+	if (ev->cgroup_id)
+		em_u64(e, "cgroup_id", ev->cgroup_id, EM_PLAIN);
+	else
+		em_null(e, "cgroup_id");
 	em_u64(e, "pid", ev->pid, EM_PLAIN);
 	em_str(e, "comm", ev->comm);
 	switch (ev->kind) {
@@ -162,7 +165,9 @@ static void trace_usage(FILE *out)
 		"A live stream of vswap events, one per line (-j: JSON lines), until Ctrl-C or\n"
 		"the duration (30s, 5m; a bare number is seconds) has passed.\n"
 		"  -c, --cgroup PATH     only events of that cgroup: alloc by the folio's cgroup,\n"
-		"                        the others by the cgroup of the task that caused them\n"
+		"                        store, load, free by the cgroup of the task that caused\n"
+		"                        them; realloc, unuse and policy events belong to no\n"
+		"                        cgroup (cgroup_id null) and always pass\n"
 		"  -e, --event LIST      comma-separated: alloc, store, load, free, realloc, unuse,\n"
 		"                        policy_enable, policy_eject, policy_disable, policy (all\n"
 		"                        three policy events); default: all\n"
@@ -254,7 +259,8 @@ int cmd_trace(struct emitter *e, int argc, char **argv)
 			goto out;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (duration && now.tv_sec - start.tv_sec >= (time_t)duration)
+		if (duration && (now.tv_sec - start.tv_sec) * 1000000000LL +
+				(now.tv_nsec - start.tv_nsec) >= (long long)duration * 1000000000LL)
 			break;
 	}
 	/* What is still in the buffer */

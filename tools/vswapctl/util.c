@@ -26,6 +26,13 @@ int err_path(const char *what, const char *path, int err)
 
 int resolve_cgroup(const char *arg, char *out, size_t len)
 {
+	return resolve_cgroup_at(arg, out, len, NULL);
+}
+
+int resolve_cgroup_at(const char *arg, char *out, size_t len, const char *where)
+{
+	const char *w = where ? where : "", *sep = where ? ": " : "";
+	int err;
 	char buf[PATH_MAX];
 	struct statfs sfs;
 	struct stat st;
@@ -40,16 +47,18 @@ int resolve_cgroup(const char *arg, char *out, size_t len)
 		snprintf(buf, sizeof(buf), "%s", arg);
 	else
 		snprintf(buf, sizeof(buf), "%s/%s", CGROUP_ROOT, arg[0] == '/' ? arg + 1 : arg);
-	if (!realpath(buf, out) || strlen(out) >= len) {
-		fprintf(stderr, "vswapctl: no cgroup at %s: %s\n", buf, strerror(errno ? errno : ENAMETOOLONG));
-		return EXIT_USAGE;
+	errno = 0;
+	if (strlen(buf) >= len || !realpath(buf, out)) {
+		err = errno ? errno : ENAMETOOLONG;
+		fprintf(stderr, "vswapctl: %s%sno cgroup at %s: %s\n", w, sep, buf, strerror(err));
+		return err == EACCES || err == EPERM ? EXIT_PERM : EXIT_USAGE;
 	}
 	if (stat(out, &st) || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "vswapctl: no cgroup at %s: %s\n", out, strerror(ENOTDIR));
+		fprintf(stderr, "vswapctl: %s%sno cgroup at %s: %s\n", w, sep, out, strerror(ENOTDIR));
 		return EXIT_USAGE;
 	}
 	if (statfs(out, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		fprintf(stderr, "vswapctl: %s is not a cgroup: not in a cgroup2 file system\n", out);
+		fprintf(stderr, "vswapctl: %s%s%s is not a cgroup: not in a cgroup2 file system\n", w, sep, out);
 		return EXIT_USAGE;
 	}
 	return 0;

@@ -35,6 +35,8 @@ int exit_for(int err);
  * returns an exit status.
  */
 int resolve_cgroup(const char *arg, char *out, size_t len);
+/* The same, messages prefixed with @where (a file and line) */
+int resolve_cgroup_at(const char *arg, char *out, size_t len, const char *where);
 /* The cgroup id of directory @dir (its inode number), or 0 with errno set */
 unsigned long long cgroup_id_of(const char *dir);
 
@@ -48,20 +50,29 @@ int cmd_policy(struct emitter *e, int argc, char **argv);
 int cmd_config(struct emitter *e, int argc, char **argv);
 int cmd_trace(struct emitter *e, int argc, char **argv);
 
+/* 0 when cgroup @dir has the memory controller; else a message (@where: file:line) and EXIT_USAGE */
+int need_memcg(const char *dir, const char *where);
+
 /*
- * Apply settings @kv[0..n) to cgroup @arg in the default policy's map
- * @map_fd, all validated before any is written; @where prefixes error
- * messages (a file and line). Returns 0 or an exit status.
+ * The settings @kv[0..n) for cgroup directory @dir, on top of what it has
+ * (own or inherited, from @map_fd when >= 0) or, with @replace, of the
+ * defaults alone. Validates all of them; @where prefixes error messages
+ * (a file and line). Returns 0 or EXIT_USAGE.
  */
-int cgroup_apply(int map_fd, const char *arg, char **kv, int n, const char *where);
+struct vswap_cgroup_cfg;
+int settings_build(int map_fd, const char *dir, char **kv, int n, bool replace,
+		   struct vswap_cgroup_cfg *cfg, const char *where);
 
 /* The "policy" object of status and policy show */
 int policy_show_fields(struct emitter *e);
 
 /*
- * The default policy's config map, pinned by vswapctl: an fd, or a
- * negative errno with a message printed.
+ * The default policy's config map, pinned by vswapctl, while the default
+ * policy runs: an fd, or a negative errno with a message printed
+ * (-ESRCH: the default policy is not running; -ENOENT: not vswapctl's).
  */
 int open_cfg_map(void);
+/* The exit status for open_cfg_map()'s error */
+int cfg_map_exit(int err);
 
 #endif

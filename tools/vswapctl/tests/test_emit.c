@@ -111,7 +111,7 @@ static void test_text(void)
 {
 	char *got = render(false, describe);
 	const char *want =
-		"name                       a\"b\\c\n\n"
+		"name                       \"a\\\"b\\\\c\\n\"\n"
 		"bytes                      12.0 MiB\n"
 		"pages                      256 (1.0 MiB)\n"
 		"after                      5m\n"
@@ -135,6 +135,37 @@ static void test_text(void)
 	free(got);
 }
 
+/* Strings from others: control bytes escaped, bytes that are not UTF-8 replaced */
+static void hostile(struct emitter *e)
+{
+	em_row(e, NULL);
+	em_str(e, "comm", "x\nevent=free");
+	em_str(e, "utf8", "gr\xc3\xbc\xc3\x9f" "e");
+	em_str(e, "bad", "a\xff\xc3" "b\xed\xa0\x80" "c\x7f");
+	em_obj_end(e);
+}
+
+static void test_hostile(void)
+{
+	char *got = render(true, hostile);
+	FILE *py;
+
+	check_str(got, "{\"comm\":\"x\\nevent=free\",\"utf8\":\"gr\xc3\xbc\xc3\x9f" "e\","
+		  "\"bad\":\"a\\ufffd\\ufffd" "b\\ufffd\\ufffd\\ufffd" "c\\u007f\"}\n",
+		  "json: a newline escaped, UTF-8 kept, invalid bytes and surrogates replaced, DEL escaped");
+	py = popen("python3 -c 'import json,sys; json.loads(sys.stdin.buffer.read().decode(\"utf-8\", \"strict\"))'", "w");
+	if (py) {
+		fputs(got, py);
+		check(pclose(py) == 0, "json: hostile strings still make strict UTF-8 JSON");
+	}
+	free(got);
+	got = render(false, hostile);
+	check(!strchr(got, '\n') || strchr(got, '\n') == got + strlen(got) - 1,
+	      "text: a row with hostile strings stays one line");
+	check(strstr(got, "comm=\"x\\nevent=free\"") != NULL, "text: a value with a newline is quoted and escaped");
+	free(got);
+}
+
 static void test_human(void)
 {
 	char buf[32];
@@ -154,6 +185,7 @@ int main(void)
 	printf("TAP version 13\n");
 	test_json();
 	test_text();
+	test_hostile();
 	test_human();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
