@@ -49,7 +49,7 @@ check $? "systemd-analyze verify fails for a unit whose binary is missing"
 "$tmp/usr/sbin/vswapctl" config check "$tmp/etc/vswap/policy.conf" > /dev/null
 check $? "vswapctl config check accepts the shipped policy.conf"
 printf 'batch mode=virtual demote-after=30s\nweb backend=zswap zswap-cap=50%%\n' > "$tmp/ok.conf"
-"$tmp/usr/sbin/vswapctl" -j config check "$tmp/ok.conf" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["valid"] is True else 1)'
+"$tmp/usr/sbin/vswapctl" -j config check "$tmp/ok.conf" 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["valid"] is True else 1)'
 check $? "vswapctl -j config check: valid, as JSON"
 printf 'batch mode=virtual\nweb demote-after=soon\n' > "$tmp/bad.conf"
 msg=$("$tmp/usr/sbin/vswapctl" config check "$tmp/bad.conf" 2>&1)
