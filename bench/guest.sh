@@ -115,18 +115,26 @@ p1_config() {
 p1() {
 	echo $max > $cg/memory.max
 	echo max > $cg/memory.zswap.max
+	local -a cfgs
 	if [ "$kernel" = vanilla ]; then
-		p1_config zswap+disk Y - 1 0
-		p1_config disk N - 1 0
+		cfgs=("zswap+disk Y - 1 0" "disk N - 1 0")
 	else
-		# P1 and P5, interleaved in this boot
-		p1_config vswap+zswap Y 1 0 0
-		p1_config vswap+zswap+disk Y 1 1 0
-		p1_config vswap+zswap+disk+policy Y 1 1 1
-		# P2: compiled in, switched off
-		p1_config off:zswap+disk Y 0 1 0
-		p1_config off:disk N 0 1 0
+		# P1 and P5, interleaved in this boot; P2: compiled in, off
+		cfgs=("vswap+zswap Y 1 0 0" "vswap+zswap+disk Y 1 1 0"
+		      "vswap+zswap+disk+policy Y 1 1 1"
+		      "off:zswap+disk Y 0 1 0" "off:disk N 0 1 0")
 	fi
+	# A run's place in the boot matters (what earlier runs left in memory,
+	# zsmalloc, the disk): even rounds run the configurations backwards,
+	# so that each comparison sees both orders
+	local i n=${#cfgs[@]}
+	for ((i = 0; i < n; i++)); do
+		if [ $((round % 2)) -eq 0 ]; then
+			p1_config ${cfgs[n - 1 - i]}
+		else
+			p1_config ${cfgs[i]}
+		fi
+	done
 	echo max > $cg/memory.max
 }
 
@@ -182,7 +190,7 @@ prof_sample() {
 }
 
 # Counters whose change prof_sample reports with the profile
-prof_counters="thp_fault_alloc thp_fault_fallback thp_split_page thp_split_pmd thp_swpout thp_swpout_fallback zswpout zswpin pswpout pswpin"
+prof_counters="pgfault pgmajfault swap_ra swap_ra_hit thp_fault_alloc thp_split_page thp_swpout thp_swpout_fallback zswpout zswpin zswpwb pswpout pswpin"
 
 # P1's configuration: vanilla zswap+disk, vswap+zswap+disk
 prof_p1_setup() {

@@ -22,7 +22,7 @@ __u64 nr_dropped;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, 8 << 20);	/* about 30k events */
 } events SEC(".maps");
 
 /* A swap entry's value on x86-64: 5 type bits above 58 offset bits */

@@ -123,7 +123,6 @@ static int on_event(void *ctx, void *data, size_t len)
 		break;
 	}
 	em_obj_end(e);
-	fflush(e->out);
 	return 0;
 }
 
@@ -254,6 +253,8 @@ int cmd_trace(struct emitter *e, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!stop) {
 		err = ring_buffer__poll(rb, 100);
+		/* One flush per batch: a flush per event cannot keep up with swap-out */
+		fflush(e->out);
 		if (err < 0 && err != -EINTR) {
 			ret = err_path("cannot poll", "the ring buffer", err);
 			goto out;
@@ -265,6 +266,7 @@ int cmd_trace(struct emitter *e, int argc, char **argv)
 	}
 	/* What is still in the buffer */
 	ring_buffer__consume(rb);
+	fflush(e->out);
 	fprintf(stderr, "vswapctl: trace: %llu events, %llu dropped (ring buffer full)\n", nr_events,
 		(unsigned long long)skel->bss->nr_dropped);
 	ret = 0;
