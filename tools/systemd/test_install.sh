@@ -69,6 +69,11 @@ else
 	check 1 "the host kernel has no vswap (this test expects Debian's kernel on the host)"
 fi
 
+"$tmp/usr/sbin/vswapctl" -j version | python3 -c 'import json,sys; sys.exit(0 if isinstance(json.load(sys.stdin)["version"], str) else 1)' &&
+	"$tmp/usr/sbin/vswapctl" version | grep -q "^version  *[0-9]" &&
+	"$tmp/usr/sbin/vswapctl" version --help | grep -q "usage: vswapctl \[-j\] version"
+check $? "vswapctl version: text, JSON, --help"
+
 warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$top/build/man/vswapctl.8" 2>&1 >/dev/null)
 [ -z "$warn" ] && man -l "$top/build/man/vswapctl.8" 2>/dev/null | grep -q "EXIT STATUS"
 check $? "the man page renders without warnings${warn:+: $warn}"
