@@ -105,7 +105,7 @@ $(VSWAPCTL): $(VSWAPCTL_SRCS) $(VSWAPCTL_HDRS) $(BPF_SKELS) $(LIBBPF_A)
 	@echo "  CC      $@"
 	@gcc $(USER_CFLAGS) $(USER_CPPFLAGS) -o $@ $(filter %.c,$^) $(USER_LDLIBS)
 
-$(B)/vswapctl/tests/%: tools/vswapctl/tests/%.c $(filter-out tools/vswapctl/main.c,$(VSWAPCTL_SRCS)) $(VSWAPCTL_HDRS) $(BPF_SKELS) $(LIBBPF_A)
+$(B)/vswapctl/tests/%: tools/vswapctl/tests/%.c $(filter-out tools/vswapctl/main.c,$(VSWAPCTL_SRCS)) $(VSWAPCTL_HDRS) $(wildcard tools/vswapctl/tests/*.h) $(BPF_SKELS) $(LIBBPF_A)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@gcc $(USER_CFLAGS) $(USER_CPPFLAGS) -Itools/vswapctl -o $@ $(filter %.c,$^) $(USER_LDLIBS)

@@ -317,6 +317,17 @@ int settings_build(int map_fd, const char *dir, char **kv, int n, bool replace,
 	return 0;
 }
 
+/* After set or unset: the cgroup as 'cgroup show' prints it */
+static int show_changed(struct emitter *e, int map_fd, const char *dir)
+{
+	int err;
+
+	em_list(e, NULL);
+	err = show_one(e, map_fd, dir);
+	em_list_end(e);
+	return err ? err_path("cannot read", dir, err) : 0;
+}
+
 static int cgroup_set(struct emitter *e, int argc, char **argv)
 {
 	struct vswap_cgroup_cfg cfg;
@@ -344,13 +355,8 @@ static int cgroup_set(struct emitter *e, int argc, char **argv)
 	id = cgroup_id_of(dir);
 	if (!ret && bpf_map_update_elem(map_fd, &id, &cfg, BPF_ANY))
 		ret = err_path("cannot write the settings of", dir, -errno);
-	if (!ret) {
-		em_list(e, NULL);
-		ret = show_one(e, map_fd, dir);
-		em_list_end(e);
-		if (ret)
-			ret = err_path("cannot read", dir, ret);
-	}
+	if (!ret)
+		ret = show_changed(e, map_fd, dir);
 	close(map_fd);
 	return ret;
 }
@@ -374,13 +380,8 @@ static int cgroup_unset(struct emitter *e, int argc, char **argv)
 	id = cgroup_id_of(dir);
 	if (bpf_map_delete_elem(map_fd, &id) && errno != ENOENT)
 		ret = err_path("cannot remove the settings of", dir, -errno);
-	if (!ret) {
-		em_list(e, NULL);
-		ret = show_one(e, map_fd, dir);
-		em_list_end(e);
-		if (ret)
-			ret = err_path("cannot read", dir, ret);
-	}
+	if (!ret)
+		ret = show_changed(e, map_fd, dir);
 	close(map_fd);
 	return ret;
 }

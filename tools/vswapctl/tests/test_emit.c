@@ -10,15 +10,8 @@
 
 #include "emit.h"
 
-static int n, failed;
+#include "tap.h"
 
-static void check(int cond, const char *what)
-{
-	n++;
-	printf("%sok %d %s\n", cond ? "" : "not ", n, what);
-	if (!cond)
-		failed++;
-}
 
 static void check_str(const char *got, const char *want, const char *what)
 {
@@ -187,6 +180,5 @@ int main(void)
 	test_text();
 	test_hostile();
 	test_human();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -11,15 +11,8 @@
 
 #include "settings.h"
 
-static int n, failed;
+#include "tap.h"
 
-static void check(int cond, const char *what)
-{
-	n++;
-	printf("%sok %d %s\n", cond ? "" : "not ", n, what);
-	if (!cond)
-		failed++;
-}
 
 static void test_duration(void)
 {
@@ -120,6 +113,5 @@ int main(void)
 	test_percent();
 	test_apply();
 	test_lines();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -7,15 +7,8 @@
 
 #include "sysinfo.h"
 
-static int n, failed;
+#include "tap.h"
 
-static void check(int cond, const char *what)
-{
-	n++;
-	printf("%sok %d %s\n", cond ? "" : "not ", n, what);
-	if (!cond)
-		failed++;
-}
 
 static void test_keyed(void)
 {
@@ -68,6 +61,5 @@ int main(void)
 	test_keyed();
 	test_swaps();
 	test_size();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }
