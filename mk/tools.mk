@@ -70,7 +70,9 @@ tools-kernel-tree:
 	@echo "tools: libbpf and bpftool from the kernel tree are up to date"
 
 # Phase 2: everything of ours.
-tools-local: $(BPF_OBJS) $(BPF_SKELS) $(VSWAPCTL) $(VSWAPCTL_TESTS) $(ST_BINS)
+ST_MANIFEST := $(B)/selftests/TESTS
+
+tools-local: $(BPF_OBJS) $(BPF_SKELS) $(VSWAPCTL) $(VSWAPCTL_TESTS) $(ST_BINS) $(ST_MANIFEST)
 	@echo "tools: BPF objects, vswapctl and selftests are up to date"
 
 # vmlinux.h only changes when the kernel's BTF does: keep its mtime otherwise.
@@ -120,6 +122,16 @@ $(B)/selftests/helpers/%: selftests/helpers/%.c $(ST_LIB_SRCS) $(ST_LIB_HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@gcc $(USER_CFLAGS) -I$(KSELFTEST) -Iselftests/lib -o $@ $< $(ST_LIB_SRCS)
+
+# The tests of this checkout, one name a line: the runner runs these and no
+# other file of build/selftests (a binary left from a removed test is stale).
+# Rewritten only when the list changes.
+ST_NAMES := $(sort $(patsubst selftests/%.c,%,$(ST_C_SRCS)) $(patsubst selftests/%,%,$(wildcard selftests/test_*.sh)))
+.PHONY: FORCE
+$(ST_MANIFEST): FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(ST_NAMES) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
 $(B)/selftests/%.sh: selftests/%.sh
 	@mkdir -p $(dir $@)
