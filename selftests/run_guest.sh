@@ -18,7 +18,8 @@
 # listed after it and put back.
 #
 # --strict (CI): a skipped test fails, and so does a scratch disk that
-# cannot be made; both are "not ok".
+# cannot be made, and a test that leaves the guest changed; all are
+# "not ok".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 timeout=${VSWAP_TEST_TIMEOUT:-900}
@@ -107,8 +108,9 @@ restore_state() {
 		case ${f#/sys/fs/cgroup/} in init.scope|*.slice|*.slice/*|*.scope|*.scope/*) continue ;; esac
 		rmdir "$f" 2>/dev/null && left+=("cgroup ${f#/sys/fs/cgroup}")
 	done
-	[ ${#left[@]} -gt 0 ] && echo "# runner: put back what the test left: ${left[*]}"
-	return 0
+	[ ${#left[@]} -gt 0 ] || return 0
+	echo "# runner: put back what the test left: ${left[*]}"
+	return 1
 }
 
 echo "TAP version 13"
@@ -139,14 +141,21 @@ for t in "${tests[@]}"; do
 	rc=${PIPESTATUS[0]}
 	secs=$(( $(date +%s) - start ))
 	echo "# $name: exit status $rc after ${secs}s"
-	# The next test starts from the boot state
+	# The next test starts from the boot state; under --strict a test
+	# must leave it so itself
 	restore_state
+	left=$?
 	# The statistics' counters must agree with a walk of the clusters
 	# after every workload; a disagreement fails the test that ran.
 	audit=$("$here/helpers/vswap_audit" 2>&1)
 	arc=$?
 	printf '%s\n' "$audit" | sed 's/^/# /'
 	[ "$arc" -ne 0 ] && [ "$rc" -eq 0 ] && rc=1
+	if [ $left -ne 0 ] && [ $strict = 1 ] && [ "$rc" -eq 0 ]; then
+		echo "not ok $n $name # left the guest changed (above): a test restores what it changes"
+		failed=1
+		continue
+	fi
 	case $rc in
 	0)   echo "ok $n $name" ;;
 	4)   if [ $strict = 1 ]; then

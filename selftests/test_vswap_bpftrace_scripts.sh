@@ -18,7 +18,10 @@ not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
 check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
 out=$(mktemp)
 swap=${VSWAP_SCRATCH:-/tmp}/bt.swap
+# zswap as the test found it, put back on exit
+zswap0=$(cat /sys/module/zswap/parameters/enabled)
 cleanup() {
+	echo "$zswap0" > /sys/module/zswap/parameters/enabled
 	[ -n "${bpid:-}" ] && kill -INT $bpid 2>/dev/null
 	"$V" policy unload > /dev/null 2>&1
 	echo $$ > $CG/cgroup.procs 2>/dev/null

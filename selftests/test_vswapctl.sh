@@ -27,7 +27,10 @@ sys.exit(0 if ($1) else 1)"; }
 run() { "$@" > "$out" 2> "$err"; rc=$?; }
 out=$(mktemp) err=$(mktemp)
 
+# zswap as the test found it, put back on exit
+zswap0=$(cat /sys/module/zswap/parameters/enabled)
 cleanup() {
+	echo "$zswap0" > /sys/module/zswap/parameters/enabled
 	"$V" policy unload > /dev/null 2>&1
 	for c in $B/child $B $A; do rmdir $CG/$c 2>/dev/null; done
 	swapoff -a 2>/dev/null

@@ -4,6 +4,9 @@
 # test_zswap and test_memcontrol need.
 
 n=0 failed=0
+# zswap as the test found it, put back on exit
+zswap0=$(cat /sys/module/zswap/parameters/enabled)
+trap 'echo "$zswap0" > /sys/module/zswap/parameters/enabled' EXIT
 ok()     { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
 

@@ -68,8 +68,25 @@ int read_file(const char *path, char *buf, size_t len)
 static struct {
 	char path[256];
 	char val[32];
-} thp_saved[4];
+} thp_saved[8];
 static int thp_nsaved;
+
+/*
+ * A test leaves the guest as it found it: what thp_set(),
+ * zswap_set_enabled() and vswap_set_enabled() changed is put back when
+ * the test exits (ksft_exit_fail_msg() included) - by the process that
+ * changed it, not by a child that calls exit().
+ */
+static pid_t restore_pid;
+static void restore_at_exit(void);
+
+static void restore_register(void)
+{
+	if (restore_pid)
+		return;
+	restore_pid = getpid();
+	atexit(restore_at_exit);
+}
 
 int thp_set(const char *path, const char *val)
 {
@@ -81,6 +98,7 @@ int thp_set(const char *path, const char *val)
 	l = strchr(buf, '[');
 	r = l ? strchr(l, ']') : NULL;
 	if (r && thp_nsaved < (int)(sizeof(thp_saved) / sizeof(thp_saved[0]))) {
+		restore_register();
 		*r = '\0';
 		snprintf(thp_saved[thp_nsaved].path, sizeof(thp_saved[0].path), "%s", path);
 		snprintf(thp_saved[thp_nsaved].val, sizeof(thp_saved[0].val), "%s", l + 1);
@@ -273,8 +291,10 @@ int zswap_set_enabled(bool on)
 {
 	char buf[8];
 
-	if (zswap_saved < 0 && read_file(ZSWAP_ENABLED, buf, sizeof(buf)) > 0)
+	if (zswap_saved < 0 && read_file(ZSWAP_ENABLED, buf, sizeof(buf)) > 0) {
 		zswap_saved = buf[0] == 'Y';
+		restore_register();
+	}
 	return write_file(ZSWAP_ENABLED, on ? "Y" : "N");
 }
 
@@ -282,6 +302,18 @@ void zswap_restore(void)
 {
 	if (zswap_saved >= 0)
 		write_file(ZSWAP_ENABLED, zswap_saved ? "Y" : "N");
+}
+
+static int vswap_saved = -1;
+
+static void restore_at_exit(void)
+{
+	if (getpid() != restore_pid)
+		return;
+	thp_restore();
+	zswap_restore();
+	if (vswap_saved >= 0)
+		write_file("/sys/kernel/mm/vswap/enabled", vswap_saved ? "1" : "0");
 }
 
 const char *scratch_dir(void)
@@ -550,6 +582,12 @@ long long vswap_stat(const char *key)
 
 int vswap_set_enabled(bool on)
 {
+	char buf[8];
+
+	if (vswap_saved < 0 && read_file("/sys/kernel/mm/vswap/enabled", buf, sizeof(buf)) > 0) {
+		vswap_saved = buf[0] == '1';
+		restore_register();
+	}
 	return write_file("/sys/kernel/mm/vswap/enabled", on ? "1" : "0");
 }
 
