@@ -30,12 +30,15 @@ CCACHE    = $(shell command -v ccache 2>/dev/null)
 KCC       = $(if $(CCACHE),ccache gcc,gcc)
 KMAKE     = $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(JOBS) CC="$(KCC)" HOSTCC="$(KCC)"
 
-.PHONY: help deps kernel-src export-patches kernel kconfig tools check run shell \
-        clean distclean
+.PHONY: help deps kernel-src export-patches kernel kernel-debug kernel-vanilla kconfig tools check \
+        check-debug stress fuzz run shell clean distclean
 
 help:
 	@echo "make run             build everything, boot the guest, run the demo"
 	@echo "make check           build everything and run the test suite in the guest"
+	@echo "make stress          the checksummed stress with fault injection (STRESS_SECS=600)"
+	@echo "make check-debug     the suite on a KASAN/lockdep/KFENCE kernel (build/kbuild-debug)"
+	@echo "make fuzz            vswapctl's parsers under libFuzzer (FUZZ_SECS=300)"
 	@echo "make bench           vanilla 7.3.4 vs vswap, interleaved boots (bench-quick: <= 15 min)"
 	@echo "make shell           interactive shell in the guest"
 	@echo "make deps            install the Debian packages the project needs"
@@ -65,13 +68,41 @@ kernel: kconfig
 		{ echo "kernel: error: build failed; see build/kernel-build.log" >&2; tail -n 30 $(B)/kernel-build.log >&2; exit 1; }
 	@echo "kernel: $$(cat $(KOBJ)/include/config/kernel.release) ready: build/kbuild/arch/x86/boot/bzImage"
 
+# The debug kernel of `make check-debug`: the same tree and fragments plus
+# configs/debug.config, built in build/kbuild-debug.
+KOBJ_DEBUG := $(B)/kbuild-debug
+
+kernel-debug: kernel-src
+	@$(TOP)/scripts/kconfig.sh $(KOBJ_DEBUG) $(TOP)/configs/debug.config
+	@echo "kernel-debug: building bzImage in build/kbuild-debug (KASAN, lockdep, ...)"
+	+@$(MAKE) -C $(KSRC) O=$(KOBJ_DEBUG) -j$(JOBS) CC="$(KCC)" HOSTCC="$(KCC)" bzImage \
+		> $(B)/kernel-debug-build.log 2>&1 || \
+		{ echo "kernel-debug: error: build failed; see build/kernel-debug-build.log" >&2; \
+		  tail -n 30 $(B)/kernel-debug-build.log >&2; exit 1; }
+	@echo "kernel-debug: $$(cat $(KOBJ_DEBUG)/include/config/kernel.release) ready"
+
+# The unpatched kernel the upstream selftests compare with: the same
+# fragments (no CONFIG_VSWAP), built from build/linux-vanilla.
+KOBJ_VANILLA := $(B)/kbuild-vanilla-test
+
+kernel-vanilla: kernel-src
+	@$(TOP)/scripts/vanilla-tree.sh
+	@KCONFIG_VANILLA=1 $(TOP)/scripts/kconfig.sh $(KOBJ_VANILLA)
+	@echo "kernel-vanilla: building bzImage in build/kbuild-vanilla-test"
+	+@$(MAKE) -C $(B)/linux-vanilla O=$(KOBJ_VANILLA) -j$(JOBS) CC="$(KCC)" HOSTCC="$(KCC)" bzImage \
+		> $(B)/kernel-vanilla-build.log 2>&1 || \
+		{ echo "kernel-vanilla: error: build failed; see build/kernel-vanilla-build.log" >&2; \
+		  tail -n 30 $(B)/kernel-vanilla-build.log >&2; exit 1; }
+	@echo "kernel-vanilla: $$(cat $(KOBJ_VANILLA)/include/config/kernel.release) ready"
+
 include mk/tools.mk
 include mk/vm.mk
 include mk/bench.mk
 include mk/install.mk
+include mk/fuzz.mk
 
 clean:
-	rm -rf $(KOBJ) $(B)/tools $(B)/bpf $(B)/selftests $(B)/vm $(B)/vswapctl $(B)/bench/bin
+	rm -rf $(KOBJ) $(KOBJ_DEBUG) $(KOBJ_VANILLA) $(B)/fuzz $(B)/tools $(B)/bpf $(B)/selftests $(B)/vm $(B)/vswapctl $(B)/bench/bin
 	rm -f $(B)/*.log
 
 distclean:

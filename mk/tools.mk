@@ -39,7 +39,10 @@ VSWAPCTL_TESTS := $(patsubst tools/vswapctl/tests/%.c,$(B)/vswapctl/tests/%,$(VS
 # with the flags of their own Makefiles against the patched kernel's UAPI.
 KHDR        := $(B)/khdr
 KST         := $(B)/selftests/upstream
-KST_BINS    := $(KST)/test_zswap $(KST)/test_memcontrol $(KST)/cow
+# The mm selftests that swap or MADV_PAGEOUT, run on vanilla and vswap
+# (selftests/upstream_compare.sh)
+KST_MM      := cow khugepaged uffd-unit-tests uffd-wp-mremap guard-regions droppable migration
+KST_BINS    := $(KST)/test_zswap $(KST)/test_memcontrol $(addprefix $(KST)/,$(KST_MM))
 
 ST_LIB_SRCS := $(wildcard selftests/lib/*.c)
 ST_LIB_HDRS := $(wildcard selftests/lib/*.h)
@@ -160,11 +163,14 @@ $(KST)/test_memcontrol: $(KHDR)/.installed $(KSELFTEST)/cgroup/test_memcontrol.c
 
 # tools/testing/selftests/mm/Makefile, without liburing (its io_uring cases
 # are compiled out, as on any system without it).
-$(KST)/cow: $(KHDR)/.installed $(addprefix $(KSELFTEST)/mm/,cow.c vm_util.c hugepage_settings.c)
+KST_MM_LIBS := vm_util.c hugepage_settings.c
+$(KST)/uffd-unit-tests $(KST)/uffd-wp-mremap: KST_MM_LIBS += uffd-common.c
+$(KST)/migration: KST_MM_LDLIBS := -lnuma
+$(addprefix $(KST)/,$(KST_MM)): $(KST)/%: $(KHDR)/.installed $(KSELFTEST)/mm/%.c $(wildcard $(KSELFTEST)/mm/*.[ch])
 	@mkdir -p $(dir $@)
 	@echo "// No liburing support found" > $(KST)/local_config.h_gen
 	@echo "  CC      $@"
 	@gcc -Wall -O2 -Wunreachable-code -U_FORTIFY_SOURCE -I$(KSRC) \
 		-isystem $(KHDR)/include -isystem $(KSRC)/tools/include/uapi \
 		-I$(KST) -I$(KSELFTEST) -I$(KSELFTEST)/mm -o $@ \
-		$(addprefix $(KSELFTEST)/mm/,cow.c vm_util.c hugepage_settings.c) -lrt -lpthread -lm
+		$(addprefix $(KSELFTEST)/mm/,$*.c $(KST_MM_LIBS)) -lrt -lpthread -lm $(KST_MM_LDLIBS)

@@ -3,8 +3,22 @@
 
 VM := $(TOP)/scripts/vm
 
-check: tools
+check: tools kernel-vanilla
 	@$(TOP)/scripts/check.sh
+
+# The suite and the short stress on the debug kernel (configs/debug.config:
+# KASAN, KFENCE, SLUB debugging, lockdep, ...), which is slower: longer
+# timeouts.  Not part of `make check`.
+check-debug: tools kernel-debug
+	@VSWAP_KBUILD=$(KOBJ_DEBUG) VSWAP_CHECK_OUT=$(B)/vm/check-debug VM_TIMEOUT=$${VM_TIMEOUT:-10800} \
+		VSWAP_TEST_TIMEOUT=$${VSWAP_TEST_TIMEOUT:-3600} VSWAP_FRESH_TIMEOUT=3000 VSWAP_UPSTREAM=0 $(TOP)/scripts/check.sh
+
+# The checksummed stress (selftests/test_vswap_stress.c) for STRESS_SECS
+# (default 600), fault injection in its middle third (STRESS_INJECT=0: none).
+STRESS_SECS ?= 600
+STRESS_INJECT ?= 1
+stress: tools
+	@STRESS_SECS=$(STRESS_SECS) STRESS_INJECT=$(STRESS_INJECT) $(TOP)/scripts/stress.sh
 
 run: tools
 	@$(VM) -o $(B)/vm/run -d 1G -t 1800 -- $(TOP)/scripts/demo.sh

@@ -15,17 +15,7 @@ jobs=${JOBS:-$(nproc)}
 kcc=gcc
 command -v ccache >/dev/null && kcc="ccache gcc"
 
-[ -d "$b/linux/.git" ] || { echo "bench-kernels: error: no build/linux (run 'make kernel-src')" >&2; exit 1; }
-# A worktree left from an earlier build/linux is of no use
-if [ -d "$b/linux-vanilla" ] && ! git -C "$b/linux-vanilla" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-	rm -rf "$b/linux-vanilla"
-fi
-if [ ! -d "$b/linux-vanilla" ]; then
-	git -C "$b/linux" worktree prune
-	git -C "$b/linux" worktree add -q --detach "$b/linux-vanilla" base
-fi
-base=$(git -C "$b/linux" rev-parse base)
-[ "$(git -C "$b/linux-vanilla" rev-parse HEAD)" = "$base" ] || git -C "$b/linux-vanilla" checkout -q --detach base
+"$top/scripts/vanilla-tree.sh"
 
 config() {	# TREE OBJ VANILLA
 	local tree=$1 obj=$2 vanilla=$3 bad=0 opt want have line

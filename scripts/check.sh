@@ -6,8 +6,14 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
-out=$build/vm/check
+out=${VSWAP_CHECK_OUT:-$build/vm/check}
 VM_TIMEOUT=${VM_TIMEOUT:-3000}
+# VSWAP_KBUILD: another kernel build directory (make check-debug)
+kbuild=${VSWAP_KBUILD:-$build/kbuild}
+vm_kernel=(-k "$kbuild/arch/x86/boot/bzImage")
+guest_env=(env VSWAP_KBUILD="$kbuild"
+	VSWAP_KERNEL_RELEASE="$(cat "$kbuild/include/config/kernel.release" 2>/dev/null)")
+[ -n "${VSWAP_TEST_TIMEOUT:-}" ] && guest_env+=(VSWAP_TEST_TIMEOUT="$VSWAP_TEST_TIMEOUT")
 
 results=()	# "ok|not ok|skip<TAB>name"
 add() { results+=("$1"$'\t'"$2"); }
@@ -63,8 +69,8 @@ fi
 guest_run() {
 	local out=$1 tmo=$2 vmrc planned seen line i
 	shift 2
-	"$top/scripts/vm" -o "$out" -d 2G -d 64M -m 2G -c 2 -t "$tmo" --no-splat-check -- \
-		"$build/selftests/run_guest.sh" "${runner_args[@]}" "$@"
+	"$top/scripts/vm" "${vm_kernel[@]}" -o "$out" -d 2G -d 64M -m 2G -c 2 -t "$tmo" --no-splat-check -- \
+		"${guest_env[@]}" "$build/selftests/run_guest.sh" "${runner_args[@]}" "$@"
 	vmrc=$?
 
 	planned=$(grep -m1 -E '^1\.\.[0-9]+' "$out/output.log" 2>/dev/null | cut -d. -f3)
@@ -122,8 +128,42 @@ else
 	# Tests that need a guest of their own (nothing run before them)
 	for name in $(grep '^test_fresh_' "$build/selftests/TESTS"); do
 		echo "check: $name in a fresh guest"
-		guest_run "$build/vm/${name#test_}" 600 "$name"
+		guest_run "$out-${name#test_}" "${VSWAP_FRESH_TIMEOUT:-600}" "$name"
 	done
+fi
+
+# ------------------------------------------------------------- upstream, vanilla vs vswap
+# The kernel tree's swap-related selftests and stress-ng's swap stressors
+# on the unpatched kernel (build/kbuild-vanilla-test) and on vswap with and
+# without a swap disk; every case that passes on vanilla must pass on
+# vswap (scripts/upstream-table.sh). Both guests get two NUMA nodes.
+# VSWAP_UPSTREAM=0 (make check-debug, VSWAP_TESTS) leaves it out.
+upstream_run() {	# KERNEL-BUILD OUT SETUP...
+	local kb=$1 uout=$2 vmrc
+	shift 2
+	rm -rf "$uout/upstream"
+	"$top/scripts/vm" -k "$kb/arch/x86/boot/bzImage" -o "$uout" -d 2G -m 2G -c 2 -a numa=fake=2 \
+		-t 3000 --no-splat-check -- "$build/selftests/lib/upstream_compare.sh" "$@"
+	vmrc=$?
+	[ $vmrc = 0 ] || add "not ok" "upstream selftests: the guest ran $* to the end (vm exit $vmrc; ${uout#$top/})"
+	if [ -s "$uout/splats.log" ]; then
+		sed 's/^/# splat: /' "$uout/splats.log"
+		add "not ok" "upstream selftests ($*): kernel log has no BUG/WARNING/Oops/lockdep splat"
+	fi
+}
+if [ -z "${VSWAP_TESTS:-}" ] && [ "${VSWAP_UPSTREAM:-1}" = 1 ]; then
+	echo "check: upstream selftests on the vanilla kernel"
+	upstream_run "$build/kbuild-vanilla-test" "$out-upstream-vanilla" vanilla
+	echo "check: upstream selftests on vswap, with and without a swap disk"
+	upstream_run "$kbuild" "$out-upstream-vswap" vswap-disk vswap-nodisk
+	table=$build/upstream-table.txt
+	"$top/scripts/upstream-table.sh" "$out-upstream-vanilla/upstream/vanilla.tsv" \
+		"$out-upstream-vswap/upstream/vswap-disk.tsv" "$out-upstream-vswap/upstream/vswap-nodisk.tsv" > "$table"
+	echo "# upstream selftests, vanilla vs vswap (${table#$top/}):"
+	grep -v '^RESULT' "$table" | sed 's/^/#   /'
+	while IFS=$'\t' read -r _ st desc; do
+		add "$st" "$desc"
+	done < <(grep '^RESULT' "$table")
 fi
 
 # ------------------------------------------------------------- report

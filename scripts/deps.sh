@@ -7,10 +7,10 @@ set -euo pipefail
 pkgs=(
 	build-essential gcc make flex bison bc kmod cpio rsync xz-utils git
 	libelf-dev libssl-dev zlib1g-dev libzstd-dev libcap-dev
-	dwarves clang-19 llvm-19 lld-19
+	dwarves clang-19 llvm-19 lld-19 libclang-rt-19-dev
 	qemu-system-x86 busybox-static ccache
 	e2fsprogs util-linux procps python3 python3-ply python3-git
-	bpftrace stress-ng gnuplot-nox python3-docutils systemd man-db
+	bpftrace stress-ng libnuma-dev gnuplot-nox python3-docutils systemd man-db
 )
 
 missing=()

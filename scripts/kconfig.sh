@@ -2,11 +2,22 @@
 # Generate build/kbuild/.config: allnoconfig + configs/base.config +
 # configs/vswap.config, merged by the kernel's merge_config.sh.  Fails when
 # any requested option did not make it into the final configuration.
+#
+#   scripts/kconfig.sh [OBJDIR [EXTRA-FRAGMENT...]]
+#
+# OBJDIR (default build/kbuild) is the out-of-tree build directory; extra
+# fragments are merged last (make check-debug: configs/debug.config into
+# build/kbuild-debug).  KCONFIG_VANILLA=1: the configuration of the
+# unpatched tree (build/linux-vanilla), which has no CONFIG_VSWAP*, with
+# LOCALVERSION "-vanilla" (the kernel the upstream selftests compare with).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+vanilla=${KCONFIG_VANILLA:-0}
 tree=$top/build/linux
-kbuild=$top/build/kbuild
-frags=("$top/configs/base.config" "$top/configs/vswap.config")
+[ "$vanilla" = 1 ] && tree=$top/build/linux-vanilla
+kbuild=${1:-$top/build/kbuild}
+[ $# -gt 0 ] && shift
+frags=("$top/configs/base.config" "$top/configs/vswap.config" "$@")
 log=$kbuild/merge_config.log
 
 mkdir -p "$kbuild"
@@ -30,21 +41,29 @@ while IFS= read -r line; do
 	"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want="" ;;
 	*) continue ;;
 	esac
+	if [ "$vanilla" = 1 ]; then
+		case $opt in CONFIG_VSWAP*|CONFIG_LOCALVERSION) continue ;; esac
+	fi
 	have=$(grep -E "^$opt=" "$kbuild/.config" || true)
 	if [ "$have" != "$want" ]; then
 		echo "kconfig: error: $opt: requested '${want:-not set}', got '${have:-not set}'" >&2
 		bad=1
 	fi
-done < <(cat "${frags[@]}")
+done < <(cat "${frags[@]}" | awk '
+	# Only the last value of an option counts (a later fragment overrides).
+	/^CONFIG_/ { o = $0; sub(/=.*/, "", o); v[o] = $0; if (!(o in seen)) { seen[o] = 1; order[n++] = o } ; next }
+	/^# CONFIG_.* is not set/ { o = $2; v[o] = $0; if (!(o in seen)) { seen[o] = 1; order[n++] = o } }
+	END { for (i = 0; i < n; i++) print v[order[i]] }')
 if [ $bad -ne 0 ]; then
 	echo "kconfig: error: the config fragments did not stick (missing dependency?); see $log" >&2
 	rm -f "$kbuild/.config"
 	exit 1
 fi
+[ "$vanilla" = 1 ] && sed -i 's/^CONFIG_LOCALVERSION=.*/CONFIG_LOCALVERSION="-vanilla"/' "$kbuild/.config"
 if [ -f "$kbuild/.config.prev" ] && cmp -s "$kbuild/.config" "$kbuild/.config.prev"; then
 	mv -f "$kbuild/.config.prev" "$kbuild/.config"
-	echo "kconfig: build/kbuild/.config unchanged"
+	echo "kconfig: ${kbuild#$top/}/.config unchanged"
 	exit 0
 fi
 rm -f "$kbuild/.config.prev"
-echo "kconfig: build/kbuild/.config generated from ${#frags[@]} fragments, all options verified"
+echo "kconfig: ${kbuild#$top/}/.config generated from ${#frags[@]} fragments, all options verified"

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Compare the upstream selftests' results on vanilla with vswap's (the
+# .tsv files selftests/lib/upstream_compare.sh writes): print the table,
+# one row per case with its result under each set-up, and one summary line
+# per vswap set-up:
+#   RESULT<TAB>ok|not ok<TAB>description
+# A case that passes on vanilla must pass on vswap, unless
+# selftests/upstream-differences.txt lists it with a reason.
+#
+#   upstream-table.sh VANILLA.tsv VSWAP.tsv...
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+diffs=$top/selftests/upstream-differences.txt
+van=$1
+shift
+[ -s "$van" ] || { printf 'RESULT\tnot ok\tupstream: no results from the vanilla kernel (%s)\n' "${van#$top/}"; exit 1; }
+awk -F'\t' -v diffs="$diffs" -v nv=$# '
+function glob2re(g,   r) {
+	r = g; gsub(/[].[()^$+{}|\\]/, "\\\\&", r); gsub(/\*/, ".*", r); gsub(/\?/, ".", r)
+	return "^" r "$"
+}
+BEGIN {
+	while ((getline l < diffs) > 0) {
+		if (l ~ /^#/ || l == "") continue
+		split(l, f, "\t"); nd++; dset[nd] = f[1]; dprog[nd] = f[2]; dcase[nd] = glob2re(f[3]); dwhy[nd] = f[4]
+	}
+}
+FNR == 1 { file++; setup[file] = FILENAME; sub(/.*\//, "", setup[file]); sub(/\.tsv$/, "", setup[file]) }
+{
+	key = $1 "\t" $2
+	if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+	res[file, key] = $3
+	count[file, $3]++
+}
+END {
+	printf "%-24s %-52s", "program", "case"
+	for (f = 1; f <= file; f++) printf " %-13s", setup[f]
+	printf "\n"
+	for (i = 1; i <= n; i++) {
+		split(order[i], k, "\t")
+		row = sprintf("%-24s %-52s", substr(k[1], 1, 24), substr(k[2], 1, 52))
+		note = ""
+		for (f = 1; f <= file; f++) {
+			r = ((f, order[i]) in res) ? res[f, order[i]] : "-"
+			row = row sprintf(" %-13s", r)
+			if (f == 1 || res[1, order[i]] != "pass" || r == "pass") continue
+			why = ""
+			for (d = 1; d <= nd; d++)
+				if (dset[d] == setup[f] && dprog[d] == k[1] && k[2] ~ dcase[d]) why = dwhy[d]
+			if (why != "") { expected[f]++; note = note " [" setup[f] ": " why "]" }
+			else { regress[f]++; note = note " [" setup[f] ": REGRESSION]"; bad[f] = bad[f] "; " k[1] ": " k[2] " (" r ")" }
+		}
+		print row note
+	}
+	for (f = 1; f <= file; f++) {
+		printf "%s: %d pass, %d fail, %d skip, %d xfail\n", setup[f], count[f, "pass"], count[f, "fail"],
+		       count[f, "skip"], count[f, "xfail"]
+	}
+	for (f = 2; f <= file; f++) {
+		if (regress[f])
+			printf "RESULT\tnot ok\tupstream selftests on %s: %d case(s) pass on vanilla and not here%s\n", setup[f], regress[f], bad[f]
+		else
+			printf "RESULT\tok\tupstream selftests on %s: every one of the %d cases that pass on vanilla passes (%d documented differences)\n",
+			       setup[f], count[1, "pass"], expected[f] + 0
+	}
+}' "$van" "$@"
