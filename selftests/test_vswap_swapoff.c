@@ -4,7 +4,10 @@
  * swapfile):
  *
  *  - swapoff while a writer keeps paging a range out to that swapfile and
- *    back in: swapoff succeeds, no page is ever read back wrong;
+ *    back in: swapoff succeeds; the two overlap (the writer verifies or
+ *    rewrites pages, and takes page faults, between the call and the
+ *    return of swapoff); no page is ever read back wrong, before, during
+ *    or after;
  *  - the same swapfile holding slots behind virtual ones (vswap enabled)
  *    and slots swap-out took directly (vswap disabled): both processes read
  *    their data back, before and after swapoff of the swapfile;
@@ -22,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/swap.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "kselftest.h"
 #include "vswap_util.h"
@@ -31,7 +35,6 @@
 #define CG_CHILD	CG_PARENT "/child"
 #define CG_SIBLING	CG_PARENT "/sibling"
 #define NPAGES		4096UL
-#define WRITER_ROUNDS	16
 #define SEED		0x50ffULL
 
 #ifndef MADV_PAGEOUT
@@ -68,27 +71,86 @@ static int exit_status(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Page a range out and back in, WRITER_ROUNDS times; the bad pages seen. */
+/*
+ * The writer and the parent share this page. The writer pages its range
+ * out and back in, round after round: it verifies every page (faulting it
+ * back), rewrites it with the next round's pattern and pages the range out
+ * again. @progress counts the pages it verified or rewrote. At the start
+ * of the check of round 2 it says @ready and waits for @go; the parent
+ * then swaps off the swapfile that holds the range. The writer stops once
+ * it has verified round @stop (set after swapoff returned).
+ */
+struct writer_ctl {
+	long progress;
+	long bad;
+	int round;
+	int ready;
+	int go;
+	int stop;
+};
+
+#define WRITER_MAX_ROUNDS	200
+
 static int writer(void *arg)
 {
-	int *started = arg, round;
-	size_t bad = 0;
+	struct writer_ctl *ctl = arg;
+	int round = 0, stop;
+	size_t i;
 	char *buf;
 
 	buf = map_fill_pageout(NPAGES, SEED, false);
 	if (!buf)
 		return 2;
-	for (round = 0; round < WRITER_ROUNDS; round++) {
-		bad += check_range(buf, NPAGES, SEED + round, false);
-		if (round == 1)
-			__atomic_store_n(started, 1, __ATOMIC_RELEASE);
-		fill_range(buf, NPAGES, SEED + round + 1, false);
+	for (;;) {
+		if (round == 2) {
+			__atomic_store_n(&ctl->ready, 1, __ATOMIC_RELEASE);
+			while (!__atomic_load_n(&ctl->go, __ATOMIC_ACQUIRE))
+				usleep(100);
+		}
+		for (i = 0; i < NPAGES; i++) {
+			if (!pattern_check(buf + i * PAGE_SZ, i, SEED + round) &&
+			    __atomic_fetch_add(&ctl->bad, 1, __ATOMIC_RELAXED) < 5)
+				printf("# writer: round %d, page %zu differs\n", round, i);
+			__atomic_fetch_add(&ctl->progress, 1, __ATOMIC_RELAXED);
+		}
+		stop = __atomic_load_n(&ctl->stop, __ATOMIC_ACQUIRE);
+		if (stop && round >= stop)
+			break;
+		if (round >= WRITER_MAX_ROUNDS) {
+			printf("# writer: not told to stop after %d rounds\n", round);
+			fflush(stdout);
+			return 3;
+		}
+		for (i = 0; i < NPAGES; i++) {
+			pattern_fill(buf + i * PAGE_SZ, i, SEED + round + 1);
+			__atomic_fetch_add(&ctl->progress, 1, __ATOMIC_RELAXED);
+		}
 		madvise(buf, NPAGES * PAGE_SZ, MADV_PAGEOUT);
+		round++;
+		__atomic_store_n(&ctl->round, round, __ATOMIC_RELEASE);
 	}
-	bad += check_range(buf, NPAGES, SEED + round, false);
-	if (bad)
-		printf("# writer: %zu bad pages\n", bad);
-	return bad ? 1 : 0;
+	if (ctl->bad)
+		printf("# writer: %ld bad pages\n", ctl->bad);
+	/* The caller leaves with _exit(): no stdio flush */
+	fflush(stdout);
+	return ctl->bad ? 1 : 0;
+}
+
+/* Minor and major faults of @pid so far (/proc/PID/stat fields 10 and 12), -1 on error */
+static int proc_faults(pid_t pid, long long *minflt, long long *majflt)
+{
+	char path[64], buf[1024], *p;
+	long long cmin;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	/* After "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lld %lld %lld",
+			 minflt, &cmin, majflt) != 3)
+		return -1;
+	return 0;
 }
 
 /* Page out a range, report the swap type, wait for a byte, verify. */
@@ -167,24 +229,69 @@ static int orphan(void *arg)
 
 static void test_swapoff_under_writer(void)
 {
-	int *started = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int ret, rc;
+	struct writer_ctl *ctl = mmap(NULL, sizeof(*ctl), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long long min0 = -1, maj0 = -1, min1 = -1, maj1 = -1, phys0, cached0, usecs;
+	long long pswpin0, pswpin1;
+	long p0, p1, p_end;
+	int ret, rc, round1, waited;
+	struct timespec t0, t1;
+	bool faults;
 	pid_t pid;
 
-	if (started == MAP_FAILED)
+	if (ctl == MAP_FAILED)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
-	*started = 0;
-	pid = spawn_in(CG_DISK, writer, started);
-	while (!__atomic_load_n(started, __ATOMIC_ACQUIRE))
+	memset(ctl, 0, sizeof(*ctl));
+	pid = spawn_in(CG_DISK, writer, ctl);
+	for (waited = 0; !__atomic_load_n(&ctl->ready, __ATOMIC_ACQUIRE); waited++) {
+		if (waited > 300 * 100 || waitpid(pid, NULL, WNOHANG) == pid)
+			ksft_exit_fail_msg("the writer did not get to round 2\n");
 		usleep(10000);
+	}
+	/*
+	 * Its range is on the swapfile now, and still in the swap cache once
+	 * written: reclaim drops it from there, so that the writer's faults
+	 * and swapoff both have to read the disk.
+	 */
+	for (waited = 0; waited < 50 && vswap_stat("cached") > 0; waited++) {
+		cg_reclaim(CG_DISK, "16M");
+		usleep(100000);
+	}
+	phys0 = vswap_stat("phys");
+	cached0 = vswap_stat("cached");
+	faults = !proc_faults(pid, &min0, &maj0);
+	pswpin0 = vmstat("pswpin");
+	__atomic_store_n(&ctl->go, 1, __ATOMIC_RELEASE);
+	p0 = __atomic_load_n(&ctl->progress, __ATOMIC_ACQUIRE);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = swapoff(swapfile);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	p1 = __atomic_load_n(&ctl->progress, __ATOMIC_ACQUIRE);
+	pswpin1 = vmstat("pswpin");
+	faults = !proc_faults(pid, &min1, &maj1) && faults;
+	round1 = __atomic_load_n(&ctl->round, __ATOMIC_ACQUIRE);
 	if (ret)
 		ksft_print_msg("swapoff %s: %s\n", swapfile, strerror(errno));
+	/* Two more rounds: one written, paged out (nowhere now) and verified after swapoff */
+	__atomic_store_n(&ctl->stop, round1 + 2, __ATOMIC_RELEASE);
 	rc = exit_status(pid);
-	ksft_test_result(ret == 0, "swapoff while a writer pages in and out of the swapfile\n");
-	ksft_test_result(rc == 0, "the writer never read a page back wrong (status %d)\n", rc);
-	munmap(started, sizeof(int));
+	p_end = ctl->progress;
+	usecs = (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
+	ksft_print_msg("swapoff: %lld.%06lld s; when it started %lld pages of the writer on disk, %lld of them in the swap cache; pswpin +%lld meanwhile\n",
+		       usecs / 1000000, usecs % 1000000, phys0, cached0, pswpin1 - pswpin0);
+	ksft_print_msg("writer while swapoff ran: %ld pages verified or rewritten (round %d -> %d), %lld minor + %lld major faults; %ld pages after, %ld bad in all\n",
+		       p1 - p0, 2, round1, min1 - min0, maj1 - maj0, p_end - p1, ctl->bad);
+	ksft_test_result(ret == 0 && phys0 >= (long long)NPAGES / 2 && cached0 < phys0 &&
+			 pswpin1 > pswpin0,
+			 "swapoff of the swapfile holding the writer's range (%lld pages, %lld read meanwhile) succeeds\n",
+			 phys0, pswpin1 - pswpin0);
+	ksft_test_result(p1 > p0 && faults && min1 + maj1 > min0 + maj0,
+			 "the writer made progress while swapoff ran: %ld pages, %lld faults\n",
+			 p1 - p0, min1 + maj1 - min0 - maj0);
+	ksft_test_result(rc == 0 && !ctl->bad && p_end - p1 >= (long)NPAGES,
+			 "the writer never read a page back wrong, before, during and after swapoff (status %d)\n",
+			 rc);
+	munmap(ctl, sizeof(*ctl));
 }
 
 static void test_mixed_device(void)
@@ -259,7 +366,7 @@ static void add_swapfile(void)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(8);
+	ksft_set_plan(9);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	vswap_test_setup(CG_DISK);
