@@ -36,6 +36,10 @@ echo "1..$((cycles + 3))"
 [ -n "${VSWAP_SCRATCH:-}" ] || { echo "# needs the scratch disk for a swapfile"; exit 1; }
 
 swapoff -a 2>/dev/null
+# zswap and vswap as the test found them, put back on exit
+zswap0=$(cat /sys/module/zswap/parameters/enabled)
+vswap0=$(cat /sys/kernel/mm/vswap/enabled)
+trap 'echo "$zswap0" > /sys/module/zswap/parameters/enabled; echo "$vswap0" > /sys/kernel/mm/vswap/enabled' EXIT
 echo 1 > /sys/kernel/mm/vswap/enabled || exit 1
 echo Y > /sys/module/zswap/parameters/enabled || exit 1
 shrinker0=$(cat /sys/module/zswap/parameters/shrinker_enabled)
