@@ -11,6 +11,8 @@ VM_TIMEOUT=${VM_TIMEOUT:-3000}
 # VSWAP_KBUILD: another kernel build directory (make check-debug)
 kbuild=${VSWAP_KBUILD:-$build/kbuild}
 vm_kernel=(-k "$kbuild/arch/x86/boot/bzImage")
+# VSWAP_VM_APPEND: kernel command-line additions (make check-debug)
+[ -n "${VSWAP_VM_APPEND:-}" ] && vm_kernel+=(-a "$VSWAP_VM_APPEND")
 guest_env=(env VSWAP_KBUILD="$kbuild"
 	VSWAP_KERNEL_RELEASE="$(cat "$kbuild/include/config/kernel.release" 2>/dev/null)")
 [ -n "${VSWAP_TEST_TIMEOUT:-}" ] && guest_env+=(VSWAP_TEST_TIMEOUT="$VSWAP_TEST_TIMEOUT")

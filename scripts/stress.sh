@@ -5,7 +5,8 @@
 # a 2 GiB scratch disk (the swapfile) and a 64 MiB one (/dev/vdb, the
 # small device that is swapped off and on).  Fails on a mismatched page, a
 # counter that does not return to its start, or a kernel splat.
-# VSWAP_KBUILD: run it on another kernel build (build/kbuild-debug).
+# VSWAP_KBUILD: run it on another kernel build (build/kbuild-debug);
+# VSWAP_VM_APPEND: kernel command-line additions (pci=noacpi for that one).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${STRESS_SECS:-600}
@@ -18,7 +19,9 @@ tmo=$((secs * 2 + 1200))
 
 echo "stress: ${secs}s, fault injection $([ "$inject" = 1 ] && echo "in the middle third" || echo off), kernel ${kbuild#$top/} (log: ${out#$top/})"
 start=$(date +%s)
-"$top/scripts/vm" -k "$kbuild/arch/x86/boot/bzImage" -o "$out" -d 2G -d 64M -m 2G -c 2 -t $((tmo + 300)) -- \
+append=()
+[ -n "${VSWAP_VM_APPEND:-}" ] && append=(-a "$VSWAP_VM_APPEND")
+"$top/scripts/vm" -k "$kbuild/arch/x86/boot/bzImage" "${append[@]}" -o "$out" -d 2G -d 64M -m 2G -c 2 -t $((tmo + 300)) -- \
 	env VSWAP_STRESS_SECS="$secs" VSWAP_STRESS_INJECT="$inject" VSWAP_TEST_TIMEOUT="$tmo" \
 	VSWAP_KBUILD="$kbuild" VSWAP_KERNEL_RELEASE="$(cat "$kbuild/include/config/kernel.release")" \
 	"$top/build/selftests/run_guest.sh" --strict test_vswap_stress > "$out.log" 2>&1
