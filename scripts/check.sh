@@ -71,7 +71,7 @@ fi
 guest_run() {
 	local out=$1 tmo=$2 vmrc planned seen line i
 	shift 2
-	"$top/scripts/vm" "${vm_kernel[@]}" -o "$out" -d 2G -d 64M -m 2G -c 2 -t "$tmo" --no-splat-check -- \
+	"$top/scripts/vm" "${vm_kernel[@]}" ${guest_append:+"$guest_append" "$boot_args"} -o "$out" -d 2G -d 64M -m 2G -c 2 -t "$tmo" --no-splat-check -- \
 		"${guest_env[@]}" "$build/selftests/run_guest.sh" "${runner_args[@]}" "$@"
 	vmrc=$?
 
@@ -114,6 +114,7 @@ guest_run() {
 # that cannot be made, is a failure. VSWAP_REVERSE=1 runs the suite
 # backwards (order must not matter).
 runner_args=()
+guest_append= boot_args=
 strict=0
 if [ "${CI:-}" = true ] || [ "${VSWAP_STRICT:-0}" = 1 ]; then
 	strict=1
@@ -130,6 +131,10 @@ else
 	# Tests that need a guest of their own (nothing run before them)
 	for name in $(grep '^test_fresh_' "$build/selftests/TESTS"); do
 		echo "check: $name in a fresh guest"
+		# A "# boot-args: ..." line of a shell test: its kernel command line
+		boot_args=$(sed -n 's/^# boot-args: //p' "$build/selftests/$name" 2>/dev/null | head -1)
+		guest_append=${boot_args:+-a}
+		[ -n "$boot_args" ] && echo "check: $name boots with: $boot_args"
 		guest_run "$out-${name#test_}" "${VSWAP_FRESH_TIMEOUT:-600}" "$name"
 	done
 fi
@@ -138,13 +143,14 @@ fi
 # The kernel tree's swap-related selftests and stress-ng's swap stressors
 # on the unpatched kernel (build/kbuild-vanilla-test) and on vswap with and
 # without a swap disk; every case that passes on vanilla must pass on
-# vswap (scripts/upstream-table.sh). Both guests get two NUMA nodes.
+# vswap (scripts/upstream-table.sh). Both guests get two NUMA nodes and
+# 3 CPUs (mm/migration skips with fewer).
 # VSWAP_UPSTREAM=0 (make check-debug, VSWAP_TESTS) leaves it out.
 upstream_run() {	# KERNEL-BUILD OUT SETUP...
 	local kb=$1 uout=$2 vmrc
 	shift 2
 	rm -rf "$uout/upstream"
-	"$top/scripts/vm" -k "$kb/arch/x86/boot/bzImage" -o "$uout" -d 2G -m 2G -c 2 -a numa=fake=2 \
+	"$top/scripts/vm" -k "$kb/arch/x86/boot/bzImage" -o "$uout" -d 2G -m 2G -c 3 -a numa=fake=2 \
 		-t 3000 --no-splat-check -- "$build/selftests/lib/upstream_compare.sh" "$@"
 	vmrc=$?
 	[ $vmrc = 0 ] || add "not ok" "upstream selftests: the guest ran $* to the end (vm exit $vmrc; ${uout#$top/})"

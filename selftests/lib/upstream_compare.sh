@@ -11,7 +11,8 @@
 # SETUP: vanilla       the unpatched kernel, zswap on, a 1 GiB swapfile
 #        vswap-disk    vswap enabled, zswap on, a 1 GiB swapfile
 #        vswap-nodisk  vswap enabled, zswap on, no swap device
-# The guest should boot with numa=fake=2 (migration needs two nodes).
+# The guest should boot with numa=fake=2 and have 3 CPUs (migration needs
+# two nodes, and CPUs - 2 >= 1 threads).
 # /dev/vda becomes the scratch filesystem for the swapfile.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +44,7 @@ tap_result() {
 # and one for its exit status
 run_tap() {
 	local setup=$1 prog=$2 name log rc line desc
+	local -A seen=()
 	shift 2
 	name=$(basename "$prog")${1:+ $*}
 	log=$out/$setup.$(basename "$prog").log
@@ -52,6 +54,9 @@ run_tap() {
 		[[ $line =~ ^(not\ )?ok\ [0-9]+\ (.*)$ ]] || continue
 		desc=${BASH_REMATCH[2]%% # *}
 		desc=${desc%% }
+		# the same description twice (a failure message): number them
+		seen[$desc]=$(( ${seen[$desc]:-0} + 1 ))
+		[ "${seen[$desc]}" -gt 1 ] && desc="$desc (${seen[$desc]})"
 		printf '%s\t%s\t%s\n' "$name" "$desc" "$(tap_result "$line")"
 	done < <(tr -d '\r' < "$log")
 	case $rc in

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# boot-args: vswap.enabled=0
+# Booted with vswap.enabled=0 on the kernel command line (make check reads
+# the "boot-args:" line above): the switch reads 0 from boot, swap-outs go
+# to the swapfile with no virtual slot, and turning it on at run time sends
+# the next ones to virtual slots. Data intact either way.
+set -u
+n=0 failed=0
+ok()     { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/mm/vswap/stat; }
+vmstat()  { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+here=$(cd "$(dirname "$0")" && pwd)
+pageout=$here/helpers/pageout
+swap=${VSWAP_SCRATCH:-/tmp}/disabled.swap
+
+echo "TAP version 13"
+echo "1..5"
+cleanup() {
+	echo 0 > /sys/kernel/mm/vswap/enabled
+	swapoff "$swap" 2>/dev/null
+	rm -f "$swap"
+}
+trap cleanup EXIT
+
+check 'grep -qw "vswap.enabled=0" /proc/cmdline && [ "$(cat /sys/kernel/mm/vswap/enabled)" = 0 ]' \
+	"booted with vswap.enabled=0: /sys/kernel/mm/vswap/enabled reads 0 ($(cat /sys/kernel/mm/vswap/enabled))"
+
+[ -n "${VSWAP_SCRATCH:-}" ] || echo "# no scratch disk: the swapfile goes to /tmp"
+fallocate -l 256M "$swap" && chmod 600 "$swap" && mkswap -q "$swap" > /dev/null && swapon "$swap" ||
+	{ not_ok "swapon $swap"; exit 1; }
+echo N > /sys/module/zswap/parameters/enabled
+
+# With the switch off: every page to the swapfile, no virtual slot
+slots0=$(stat_of slots) out0=$(vmstat pswpout)
+"$pageout" -n 2048 > /dev/null
+rc=$?
+slots1=$(stat_of slots) out1=$(vmstat pswpout)
+echo "# off: slots $slots0 -> $slots1, pswpout +$((out1 - out0)), pageout status $rc"
+check '[ $rc = 0 ] && [ "$slots1" = "$slots0" ] && [ $((out1 - out0)) -ge 2048 ]' \
+	"vswap off from boot: 2048 pages out to the swapfile (pswpout +$((out1 - out0))), no virtual slot, read back intact"
+
+# Held out: /proc/swaps counts them on the swapfile
+"$pageout" -n 1024 -w 3 > /tmp/disabled.held &
+pid=$!
+for i in $(seq 50); do grep -q held /tmp/disabled.held 2>/dev/null && break; sleep 0.2; done
+used=$(awk -v f="$swap" '$1 == f { print $4 }' /proc/swaps)
+wait $pid
+rc=$?
+check '[ $rc = 0 ] && [ "${used:-0}" -ge 4096 ]' \
+	"held out: the swapfile holds them (${used:-?} KiB used), read back intact"
+
+# Switched on at run time: the next swap-outs are virtual
+echo 1 > /sys/kernel/mm/vswap/enabled
+"$pageout" -n 1024 -w 3 > /tmp/disabled.held &
+pid=$!
+for i in $(seq 50); do grep -q held /tmp/disabled.held 2>/dev/null && break; sleep 0.2; done
+held=$(stat_of slots)
+wait $pid
+rc=$?
+echo "# on: slots while held $held"
+check '[ "$(cat /sys/kernel/mm/vswap/enabled)" = 1 ] && [ "${held:-0}" -ge 1024 ] && [ $rc = 0 ]' \
+	"switched on at run time: the next 1024 pages go to virtual slots ($held held), read back intact"
+check '[ "$(stat_of slots)" = 0 ]' "and their slots are freed on exit ($(stat_of slots) left)"
+exit $failed
