@@ -3,8 +3,8 @@
 # boot-args: vswap.enabled=0
 # Booted with vswap.enabled=0 on the kernel command line (make check reads
 # the "boot-args:" line above): the switch reads 0 from boot, swap-outs go
-# to the swapfile with no virtual slot, and turning it on at run time sends
-# the next ones to virtual slots. Data intact either way.
+# to the swapfile with no virtual slot, and turning it on at run time (with
+# zswap) sends the next ones to virtual slots. Data intact either way.
 set -u
 n=0 failed=0
 ok()     { n=$((n + 1)); echo "ok $n $1"; }
@@ -18,8 +18,10 @@ swap=${VSWAP_SCRATCH:-/tmp}/disabled.swap
 
 echo "TAP version 13"
 echo "1..5"
+zswap0=$(cat /sys/module/zswap/parameters/enabled)
 cleanup() {
 	echo 0 > /sys/kernel/mm/vswap/enabled
+	echo "$zswap0" > /sys/module/zswap/parameters/enabled
 	swapoff "$swap" 2>/dev/null
 	rm -f "$swap"
 }
@@ -52,8 +54,10 @@ rc=$?
 check '[ $rc = 0 ] && [ "${used:-0}" -ge 4096 ]' \
 	"held out: the swapfile holds them (${used:-?} KiB used), read back intact"
 
-# Switched on at run time: the next swap-outs are virtual
+# Switched on at run time (with zswap, which the default sends virtual
+# slots to): the next swap-outs are virtual
 echo 1 > /sys/kernel/mm/vswap/enabled
+echo Y > /sys/module/zswap/parameters/enabled
 "$pageout" -n 1024 -w 3 > /tmp/disabled.held &
 pid=$!
 for i in $(seq 50); do grep -q held /tmp/disabled.held 2>/dev/null && break; sleep 0.2; done
