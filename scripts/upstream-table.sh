@@ -22,7 +22,7 @@ function glob2re(g,   r) {
 BEGIN {
 	while ((getline l < diffs) > 0) {
 		if (l ~ /^#/ || l == "") continue
-		split(l, f, "\t"); nd++; dset[nd] = f[1]; dprog[nd] = f[2]; dcase[nd] = glob2re(f[3]); dwhy[nd] = f[4]
+		split(l, fl, "\t"); nd++; dset[nd] = fl[1]; dprog[nd] = fl[2]; dcase[nd] = glob2re(fl[3]); dwhy[nd] = fl[4]
 	}
 }
 FNR == 1 { file++; setup[file] = FILENAME; sub(/.*\//, "", setup[file]); sub(/\.tsv$/, "", setup[file]) }
