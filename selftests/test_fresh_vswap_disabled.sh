@@ -12,6 +12,25 @@ not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
 check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/mm/vswap/stat; }
 vmstat()  { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+# wait_for_value WHAT WANT CMD...: run CMD (it prints a number) up to 20
+# times, 250 ms apart, until it prints WANT; say after how many readings,
+# or the last value. What an exited workload held is freed shortly after
+# wait returns, not necessarily by then. Its status: 0 if a reading was
+# WANT. $last: the last reading.
+wait_for_value() {
+	local what=$1 want=$2 i
+	shift 2
+	for i in $(seq 20); do
+		last=$("$@")
+		if [ "$last" = "$want" ]; then
+			echo "# idle: $what $last (want $want) after $i reading$([ $i = 1 ] || echo s)"
+			return 0
+		fi
+		[ $i = 20 ] || sleep 0.25
+	done
+	echo "# idle: $what still ${last:-unreadable} after 20 readings 250 ms apart, want $want"
+	return 1
+}
 here=$(cd "$(dirname "$0")" && pwd)
 pageout=$here/helpers/pageout
 swap=${VSWAP_SCRATCH:-/tmp}/disabled.swap
@@ -67,5 +86,6 @@ rc=$?
 echo "# on: slots while held $held"
 check '[ "$(cat /sys/kernel/mm/vswap/enabled)" = 1 ] && [ "${held:-0}" -ge 1024 ] && [ $rc = 0 ]' \
 	"switched on at run time: the next 1024 pages go to virtual slots ($held held), read back intact"
-check '[ "$(stat_of slots)" = 0 ]' "and their slots are freed on exit ($(stat_of slots) left)"
+wait_for_value "vswap slots" 0 stat_of slots; freed=$?
+check '[ $freed = 0 ]' "and their slots are freed on exit ($last left)"
 exit $failed

@@ -151,9 +151,11 @@ static void test_patterned(void)
 {
 	struct job job = { .size = 256 * MB, .mode = 0 };
 	long long base_clusters, base_slots, base_zswap, zswpout, swaptotal;
+	long long cg_zswap_after, slots_after, clusters_after;
 	struct sample s;
 	int ret, nswaps;
 	char buf[4096];
+	bool drained;
 
 	/* Pages of processes outside the test may sit in virtual slots too */
 	base_clusters = vswap_stat("clusters");
@@ -175,19 +177,28 @@ static void test_patterned(void)
 	ksft_test_result(s.slots > 0 && s.zswap > 0,
 			 "virtual slots in use while the data is out (%lld, %lld in zswap)\n",
 			 s.slots, s.zswap);
-	ksft_test_result(s.cg_zswap == s.zswap - base_zswap && cg_stat(CG, "vswap_zswap") == 0,
+	drained = wait_for_value("memory.stat vswap_zswap", read_cg_counter,
+				 &(struct cg_counter){ CG, NULL, "vswap_zswap" }, WAIT_EQ, 0,
+				 WAIT_TRIES, NULL, &cg_zswap_after);
+	ksft_test_result(s.cg_zswap == s.zswap - base_zswap && drained,
 			 "memory.stat vswap_zswap: %lld while out (device: %lld above its %lld before), 0 after (%lld)\n",
-			 s.cg_zswap, s.zswap - base_zswap, base_zswap, cg_stat(CG, "vswap_zswap"));
-	ksft_test_result(vswap_stat("slots") == base_slots && vswap_stat("clusters") == base_clusters,
+			 s.cg_zswap, s.zswap - base_zswap, base_zswap, cg_zswap_after);
+	drained = wait_for_value("vswap slots", read_vswap_stat, "slots", WAIT_EQ, base_slots,
+				 WAIT_TRIES, NULL, &slots_after);
+	drained &= wait_for_value("vswap clusters", read_vswap_stat, "clusters", WAIT_EQ,
+				  base_clusters, WAIT_TRIES, NULL, &clusters_after);
+	ksft_test_result(drained,
 			 "after exit: slots back to %lld, clusters to %lld (%lld, %lld)\n",
-			 base_slots, base_clusters, vswap_stat("slots"), vswap_stat("clusters"));
+			 base_slots, base_clusters, slots_after, clusters_after);
 }
 
 static void test_zero(void)
 {
 	struct job job = { .size = 128 * MB, .mode = 1 };
 	long long before = zswap_stored_pages(), base_zero = vswap_stat("zero"), zero_want;
+	long long cg_zero_after;
 	struct sample s;
+	bool drained;
 	int ret;
 
 	set_limit("32M");
@@ -197,9 +208,12 @@ static void test_zero(void)
 	ksft_test_result(ret == 0, "128M of zero pages under memory.max=32M read back as zeros\n");
 	ksft_test_result(s.zero - base_zero >= zero_want, "zero slots counted (%lld >= %lld)\n",
 			 s.zero - base_zero, zero_want);
-	ksft_test_result(s.cg_zero == s.zero - base_zero && cg_stat(CG, "vswap_zero") == 0,
+	drained = wait_for_value("memory.stat vswap_zero", read_cg_counter,
+				 &(struct cg_counter){ CG, NULL, "vswap_zero" }, WAIT_EQ, 0,
+				 WAIT_TRIES, NULL, &cg_zero_after);
+	ksft_test_result(s.cg_zero == s.zero - base_zero && drained,
 			 "memory.stat vswap_zero: %lld while out (device: %lld above its %lld before), 0 after (%lld)\n",
-			 s.cg_zero, s.zero - base_zero, base_zero, cg_stat(CG, "vswap_zero"));
+			 s.cg_zero, s.zero - base_zero, base_zero, cg_zero_after);
 	ksft_test_result(s.stored >= 0 && s.stored - before < 256,
 			 "the zswap pool did not grow by them (%lld -> %lld pages)\n", before, s.stored);
 }
@@ -254,20 +268,18 @@ static void no_probe(void *arg)
  */
 static bool slots_drain(long long baseline)
 {
-	int i;
+	bool ok;
 
-	for (i = 0; i < 60; i++) {
-		if (cg_read_ll(CG, "memory.swap.current") == 0 &&
-		    vswap_stat("slots") <= baseline)
-			return true;
-		if (i % 10 == 9)
-			write_file(CGROUP_ROOT "/" CG "/memory.reclaim", "1M");
-		usleep(50000);
-	}
-	ksft_print_msg("still in use: memory.swap.current %lld, slots %lld (cached %lld, zswap %lld, zero %lld), baseline %lld\n",
-		       cg_read_ll(CG, "memory.swap.current"), vswap_stat("slots"),
-		       vswap_stat("cached"), vswap_stat("zswap"), vswap_stat("zero"), baseline);
-	return false;
+	ok = wait_for_value("memory.swap.current", read_cg_counter,
+			    &(struct cg_counter){ CG, "memory.swap.current", NULL }, WAIT_EQ, 0,
+			    WAIT_TRIES, CG, NULL);
+	ok &= wait_for_value("vswap slots", read_vswap_stat, "slots", WAIT_LE, baseline,
+			     WAIT_TRIES, CG, NULL);
+	if (!ok)
+		ksft_print_msg("still in use: slots %lld (cached %lld, zswap %lld, zero %lld), baseline %lld\n",
+			       vswap_stat("slots"), vswap_stat("cached"), vswap_stat("zswap"),
+			       vswap_stat("zero"), baseline);
+	return ok;
 }
 
 static void test_incompressible(void)

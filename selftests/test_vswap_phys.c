@@ -258,7 +258,8 @@ static int swapoff_shared(int nproc, double *secs, int *ret, long long *reads)
 
 int main(void)
 {
-	long long phys_base, swapfree, rc;
+	long long phys_base, swapfree, rc, phys_after, swapfree_after;
+	bool drained;
 	long long reads[3];
 	double t[3];
 	int nprocs[3] = { 1, 8, 32 }, vtype, ret, i, bad;
@@ -341,9 +342,13 @@ int main(void)
 	ksft_test_result(res->audit == 0,
 			 "with them on disk, the stat counters agree with a walk of the clusters (%s)\n",
 			 res->why);
-	ksft_test_result(vswap_stat("phys") == phys_base && meminfo_kb("SwapFree") == swapfree,
+	drained = wait_for_value("vswap phys", read_vswap_stat, "phys", WAIT_EQ, phys_base,
+				 WAIT_TRIES, NULL, &phys_after);
+	drained &= wait_for_value("SwapFree kB", read_meminfo_kb, "SwapFree", WAIT_EQ, swapfree,
+				  WAIT_TRIES, NULL, &swapfree_after);
+	ksft_test_result(drained,
 			 "after exit no physical slot is left (phys %lld, SwapFree %lld of %lld kB)\n",
-			 vswap_stat("phys"), meminfo_kb("SwapFree"), swapfree);
+			 phys_after, swapfree_after, swapfree);
 
 	rc = run_in_cgroup(CG_NOSWAP, random_child, CG_NOSWAP);
 	ksft_print_msg("swap.max=4096: status %lld, %lld of %lu swapped, swap_max_reject +%lld, pswpout +%lld, swap.current %lld, %zu bad\n",

@@ -324,8 +324,9 @@ static void test_mixed_device(void)
 static void test_removed_cgroup(void)
 {
 	long long slots0 = vswap_stat("slots"), phys0 = vswap_stat("phys");
-	long long zswap0 = vswap_stat("zswap");
+	long long zswap0 = vswap_stat("zswap"), slots1, phys1, swap1;
 	int pipes[4], rc;
+	bool drained;
 	char c;
 	pid_t pid;
 
@@ -347,11 +348,16 @@ static void test_removed_cgroup(void)
 			 "the cgroup is removed with its pages on disk and in zswap\n");
 	rc = write(pipes[3], "g", 1) == 1 ? exit_status(pid) : -1;
 	ksft_test_result(rc == 0, "its process, moved to a sibling, reads them all back (%d)\n", rc);
+	drained = wait_for_value("vswap slots", read_vswap_stat, "slots", WAIT_LE, slots0,
+				 WAIT_TRIES, NULL, &slots1);
+	drained &= wait_for_value("vswap phys", read_vswap_stat, "phys", WAIT_EQ, phys0,
+				  WAIT_TRIES, NULL, &phys1);
+	drained &= wait_for_value("parent memory.swap.current", read_cg_counter,
+				  &(struct cg_counter){ CG_PARENT, "memory.swap.current", NULL },
+				  WAIT_EQ, 0, WAIT_TRIES, NULL, &swap1);
 	ksft_print_msg("after exit: slots %lld (was %lld), phys %lld (was %lld), parent swap.current %lld\n",
-		       vswap_stat("slots"), slots0, vswap_stat("phys"), phys0,
-		       cg_read_ll(CG_PARENT, "memory.swap.current"));
-	ksft_test_result(vswap_stat("slots") <= slots0 && vswap_stat("phys") == phys0 &&
-			 cg_read_ll(CG_PARENT, "memory.swap.current") == 0,
+		       slots1, slots0, phys1, phys0, swap1);
+	ksft_test_result(drained,
 			 "slots, disk slots and the parent's memory.swap.current back to baseline\n");
 	cg_destroy(CG_SIBLING);
 	cg_destroy(CG_PARENT);

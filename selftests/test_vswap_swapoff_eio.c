@@ -96,9 +96,10 @@ static int fail_requests(bool on)
 
 int main(void)
 {
-	long long poisoned0, rerr0, slots0, phys0, cached0, poisoned, rerr;
+	long long poisoned0, rerr0, slots0, phys0, cached0, poisoned, rerr, poisoned1, slots1;
 	struct result r1 = { 0 }, r2 = { 0 };
 	struct stat st;
+	bool drained;
 	int ret, status = -1;
 	pid_t pid;
 	char c = 'g';
@@ -163,9 +164,13 @@ int main(void)
 			 !WEXITSTATUS(status),
 			 "the poisoned page raises SIGBUS, the other %lu read back intact (%d SIGBUS, %d bad)\n",
 			 NPAGES - 1, r2.sigbus, r2.bad);
-	ksft_test_result(vswap_stat("poisoned") == poisoned0 && vswap_stat("slots") <= slots0,
+	drained = wait_for_value("vswap poisoned", read_vswap_stat, "poisoned", WAIT_EQ, poisoned0,
+				 WAIT_TRIES, NULL, &poisoned1);
+	drained &= wait_for_value("vswap slots", read_vswap_stat, "slots", WAIT_LE, slots0,
+				  WAIT_TRIES, NULL, &slots1);
+	ksft_test_result(drained,
 			 "after exit no slot is left poisoned or in use (poisoned %lld, slots %lld)\n",
-			 vswap_stat("poisoned"), vswap_stat("slots"));
+			 poisoned1, slots1);
 
 	if (ret)
 		swapoff(DISK);

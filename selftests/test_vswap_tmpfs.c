@@ -68,8 +68,9 @@ static int reader(void *arg)
 
 int main(void)
 {
-	long long baseline, during, shmem_swapped;
-	int ret, i;
+	long long baseline, during, shmem_swapped, after;
+	bool drained;
+	int ret;
 
 	ksft_print_header();
 	ksft_set_plan(4);
@@ -92,10 +93,9 @@ int main(void)
 	ret = run_in_cgroup(CG, reader, NULL);
 	ksft_test_result(ret == 0, "the file reads back intact\n");
 	unlink(FILE_PATH);
-	for (i = 0; i < 60 && vswap_stat("slots") > baseline; i++)
-		usleep(50000);
-	ksft_test_result(vswap_stat("slots") <= baseline,
-			 "removing the file releases its slots (%lld)\n", vswap_stat("slots"));
+	drained = wait_for_value("vswap slots", read_vswap_stat, "slots", WAIT_LE, baseline,
+				 WAIT_TRIES, NULL, &after);
+	ksft_test_result(drained, "removing the file releases its slots (%lld)\n", after);
 	umount(MNT);
 	cg_destroy(CG);
 	zswap_restore();

@@ -763,3 +763,70 @@ bool policy_wait_state(const char *want, int secs)
 	ksft_print_msg("policy/state: \"%s\" after %ds, want \"%s\"\n", buf, secs, want);
 	return false;
 }
+
+long long zswap_debugfs(const char *name)
+{
+	char path[256], buf[64];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/zswap/%s", name);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return atoll(buf);
+}
+
+long long read_vswap_stat(const void *key)
+{
+	return vswap_stat(key);
+}
+
+long long read_meminfo_kb(const void *key)
+{
+	return meminfo_kb(key);
+}
+
+long long read_zswap_debugfs(const void *name)
+{
+	return zswap_debugfs(name);
+}
+
+long long read_swaps_used(const void *path)
+{
+	return swaps_used(path, NULL);
+}
+
+long long read_cg_counter(const void *arg)
+{
+	const struct cg_counter *c = arg;
+
+	return c->file ? cg_read_ll(c->cg, c->file) : cg_stat(c->cg, c->key);
+}
+
+bool wait_for_value(const char *what, long long (*read)(const void *arg), const void *arg,
+		    enum wait_cmp cmp, long long want, int tries, const char *reclaim_cg,
+		    long long *last)
+{
+	const char *rel = cmp == WAIT_LE ? "<= " : "";
+	long long v = -1;
+	bool ok = false;
+	int n;
+
+	for (n = 1; n <= tries; n++) {
+		v = read(arg);
+		/* a counter that cannot be read (-1) is never right */
+		ok = v >= 0 && (cmp == WAIT_LE ? v <= want : v == want);
+		if (ok || n == tries)
+			break;
+		if (reclaim_cg && n % 2 == 0)
+			cg_reclaim(reclaim_cg, "1M");
+		usleep(WAIT_GAP_MS * 1000);
+	}
+	if (last)
+		*last = v;
+	if (ok)
+		ksft_print_msg("idle: %s %lld (want %s%lld) after %d reading%s\n",
+			       what, v, rel, want, n, n == 1 ? "" : "s");
+	else
+		ksft_print_msg("idle: %s still %lld after %d readings %d ms apart, want %s%lld\n",
+			       what, v, tries, WAIT_GAP_MS, rel, want);
+	return ok;
+}

@@ -144,6 +144,41 @@ int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg);
 /* Used KiB of swap file or device @path in /proc/swaps, and its line (from 0), or -1. */
 long long swaps_used(const char *path, int *line);
 
+/* /sys/kernel/debug/zswap/@name (stored_pages, reject_compress_fail, ...); -1 when absent. */
+long long zswap_debugfs(const char *name);
+
+/*
+ * Idle checks: after a workload exits (or unmaps, or its file is removed),
+ * what it held - virtual slots, zswap entries, disk slots, swap charges -
+ * is released, but not necessarily by the time wait() returns: a folio
+ * still under writeback, or one a killed task left in the swap cache,
+ * keeps its slot a little longer. wait_for_value() reads a counter up to
+ * @tries times, WAIT_GAP_MS apart, until it is @want (WAIT_EQ) or at most
+ * @want (WAIT_LE). @reclaim_cg (NULL: none): write 1M to that cgroup's
+ * memory.reclaim before every second retry, so that reclaim meets such
+ * folios. It prints "idle: WHAT VALUE after N readings" and, when no
+ * reading was right, the last value and what was wanted. Returns whether
+ * a reading was right; *@last (may be NULL) gets the last reading.
+ */
+#define WAIT_TRIES	20
+#define WAIT_GAP_MS	250
+enum wait_cmp { WAIT_EQ, WAIT_LE };
+bool wait_for_value(const char *what, long long (*read)(const void *arg), const void *arg,
+		    enum wait_cmp cmp, long long want, int tries, const char *reclaim_cg,
+		    long long *last);
+/* Readers for wait_for_value(), @arg being the string they name */
+long long read_vswap_stat(const void *key);	/* vswap_stat() */
+long long read_meminfo_kb(const void *key);	/* meminfo_kb() */
+long long read_zswap_debugfs(const void *name);	/* zswap_debugfs() */
+long long read_swaps_used(const void *path);	/* swaps_used() */
+/* A cgroup's counter: @file ("memory.swap.current"), or @key of memory.stat if @file is NULL */
+struct cg_counter {
+	const char *cg;
+	const char *file;
+	const char *key;
+};
+long long read_cg_counter(const void *cg_counter);
+
 /* The swap policy's files, /sys/kernel/mm/vswap/policy/@file. */
 #define VSWAP_POLICY_DIR	"/sys/kernel/mm/vswap/policy/"
 /* Its first line, or "(unreadable)". */
