@@ -135,11 +135,18 @@ int main(void)
 	ksft_test_result(phys_in >= (long long)NPAGES,
 			 "the disk copy is kept after swap-in (phys +%lld)\n", phys_in);
 
-	/* Reclaim the pages, now mapped and clean, whatever backs them */
-	pout0 = vmstat("pswpout");
+	/*
+	 * Reclaim the pages, now mapped and clean, whatever backs them. The
+	 * cgroup's own pswpout, not the system's: on a slow (debug) kernel
+	 * kswapd may write some other task's page meanwhile. memory.stat is
+	 * flushed every 2 s: read it after one.
+	 */
+	sleep(3);
+	pout0 = cg_stat(CG, "pswpout");
 	for (int i = 0; i < 5; i++)
-		cg_write(CG, "memory.reclaim", "16M");
-	pout = vmstat("pswpout") - pout0;
+		cg_reclaim(CG, "16M");
+	sleep(3);
+	pout = cg_stat(CG, "pswpout") - pout0;
 	cur = cg_read_ll(CG, "memory.current");
 	ksft_test_result(pout == 0 && cur < (long long)(NPAGES * PAGE_SZ / 4),
 			 "reclaim of the clean pages (memory.current %lld) writes nothing (pswpout +%lld)\n",
