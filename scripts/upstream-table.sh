@@ -14,6 +14,16 @@ diffs=$top/selftests/upstream-differences.txt
 van=$1
 shift
 [ -s "$van" ] || { printf 'RESULT\tnot ok\tupstream: no results from the vanilla kernel (%s)\n' "${van#$top/}"; exit 1; }
+# A set-up with no results at all is a failure, not a missing column
+files=()
+for f in "$@"; do
+	if [ -s "$f" ]; then
+		files+=("$f")
+	else
+		printf 'RESULT\tnot ok\tupstream selftests on %s: no results (%s)\n' "$(basename "${f%.tsv}")" "${f#$top/}"
+	fi
+done
+set -- "${files[@]}"
 awk -F'\t' -v diffs="$diffs" -v nv=$# '
 function glob2re(g,   r) {
 	r = g; gsub(/[].[()^$+{}|\\]/, "\\\\&", r); gsub(/\*/, ".*", r); gsub(/\?/, ".", r)
@@ -59,6 +69,15 @@ END {
 		printf "%s: %d pass (%d of them on a second or third run), %d fail, %d skip, %d xfail\n", setup[f],
 		       count[f, "pass"], retried[f], count[f, "fail"], count[f, "skip"], count[f, "xfail"]
 	}
+	# a program with no passing case on vanilla compares nothing
+	for (i = 1; i <= n; i++) {
+		split(order[i], k, "\t")
+		progs[k[1]] = 1
+		if (k[2] != "(exit status)" && res[1, order[i]] == "pass") vpass[k[1]]++
+	}
+	for (p in progs)
+		if (!vpass[p])
+			printf "RESULT\tnot ok\tupstream selftests: %s passed no case on vanilla, so it compares nothing (see its log)\n", p
 	for (f = 2; f <= file; f++) {
 		if (regress[f])
 			printf "RESULT\tnot ok\tupstream selftests on %s: %d case(s) pass on vanilla and not here%s\n", setup[f], regress[f], bad[f]
