@@ -508,8 +508,11 @@ static void sample_fill(void)
 static void actor_swap(void)
 {
 	int err;
-	/* the first once the ballast has filled the disk and it was watched a while */
-	double next = now() + (stress_secs * 0.3 > 20 ? stress_secs * 0.3 : 20);
+	/*
+	 * The first halfway through: the ballast has filled the disk and it was
+	 * watched a while (a swapoff of it takes a minute under TCG)
+	 */
+	double next = now() + (stress_secs * 0.5 > 20 ? stress_secs * 0.5 : 20);
 
 	while (!sh->stop) {
 		if (now() >= next) {
@@ -1152,7 +1155,7 @@ int main(int argc, char **argv)
 	if (injecting)
 		inject_off(injected);
 	sh->stop = 1;
-	stuck += wait_all(apid, actor_names, NACTORS, 180, astatus);
+	stuck += wait_all(apid, actor_names, NACTORS, 400, astatus);
 	for (i = 0; i < NACTORS; i++)
 		if (astatus[i] == -1 || !WIFEXITED(astatus[i]) || WEXITSTATUS(astatus[i])) {
 			ksft_print_msg("actor %s: %s %d\n", actor_names[i],
