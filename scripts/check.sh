@@ -15,7 +15,11 @@ vm_kernel=(-k "$kbuild/arch/x86/boot/bzImage")
 [ -n "${VSWAP_VM_APPEND:-}" ] && vm_kernel+=(-a "$VSWAP_VM_APPEND")
 guest_env=(env VSWAP_KBUILD="$kbuild"
 	VSWAP_KERNEL_RELEASE="$(cat "$kbuild/include/config/kernel.release" 2>/dev/null)")
-[ -n "${VSWAP_TEST_TIMEOUT:-}" ] && guest_env+=(VSWAP_TEST_TIMEOUT="$VSWAP_TEST_TIMEOUT")
+# Passed on to the guest when set (make check-debug sets them; see
+# selftests/run_guest.sh, selftests/lib/vswap_util.h, test_vswap_stress.c)
+for v in VSWAP_TEST_TIMEOUT VSWAP_TIME_SCALE VSWAP_EXCLUDE VSWAP_STRESS_MIB; do
+	[ -n "${!v:-}" ] && guest_env+=("$v=${!v}")
+done
 
 results=()	# "ok|not ok|skip<TAB>name"
 add() { results+=("$1"$'\t'"$2"); }

@@ -6,6 +6,8 @@
  *  - a cgroup set to demote_after_s=4 has its zswap pages written back to
  *    disk once they are older than 4 s: within 4 s + one demote interval
  *    (1 s) + 3 s of TCG slack;
+ *  - with VSWAP_TIME_SCALE=N (a slower debug kernel) the age, the moment
+ *    the hot pages are touched, the wait and the slack are N times longer;
  *  - the pages moved are the coldest: pages touched and paged out again
  *    3.5 s into the wait are younger and stay in zswap when the others go
  *    (the zswap and phys counts of /sys/kernel/mm/vswap/stat, exact at any
@@ -38,9 +40,12 @@
 #define NPAGES		2048UL
 #define NHOT		256UL	/* touched during the wait */
 #define SEED		0xde307eULL
+/* times time_scale() */
 #define AFTER_S		4
 #define HOT_AT_US	3500000
 #define WAIT_S		16
+#define SLACK_S		3
+static int after_s, wait_s;
 
 struct result {
 	long long zswap_pages, swap_pages;	/* of the cgroup, at the end */
@@ -72,7 +77,7 @@ static long long cg_zswap_pages(const char *cg)
 /*
  * In cgroup @arg: page out compressible pages to zswap, touch and page
  * out again the first NHOT one second later, and watch the cgroup's zswap
- * for WAIT_S seconds.
+ * for wait_s seconds.
  */
 static int child(void *arg)
 {
@@ -91,14 +96,14 @@ static int child(void *arg)
 	res->secs = -1;
 	res->secs_all = -1;
 	res->zswap_then = -1;
-	usleep(HOT_AT_US);
+	usleep(HOT_AT_US * time_scale());
 	/* The hot pages: swapped in, then stored in zswap again, now */
 	if (check_range(buf, NHOT, SEED, false) ||
 	    madvise(buf, NHOT * PAGE_SZ, MADV_PAGEOUT))
 		return 3;
 	if (pagemap_read(buf, NPAGES, pm0))
 		return 4;
-	while (now_s() - t0 < WAIT_S) {
+	while (now_s() - t0 < wait_s) {
 		z = vswap_stat("zswap") - z0;
 		if (res->secs < 0 && z <= (long long)NHOT + 16) {
 			res->secs = now_s() - t0;
@@ -140,6 +145,8 @@ int main(void)
 	libbpf_set_print(vswap_libbpf_print);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
+	after_s = AFTER_S * time_scale();
+	wait_s = WAIT_S * time_scale();
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (res == MAP_FAILED)
@@ -156,16 +163,17 @@ int main(void)
 	link = def ? bpf_map__attach_struct_ops(def->maps.vswap_default) : NULL;
 	if (!link)
 		ksft_exit_fail_msg("cannot load the default policy: %s\n", strerror(errno));
-	if (set_cfg(def->maps.vswap_cfg, CG_AGE, AFTER_S) || set_cfg(def->maps.vswap_cfg, CG_NEVER, 0))
+	if (set_cfg(def->maps.vswap_cfg, CG_AGE, after_s) || set_cfg(def->maps.vswap_cfg, CG_NEVER, 0))
 		ksft_exit_fail_msg("cannot write vswap_cfg: %s\n", strerror(errno));
 
 	rc = run_in_cgroup(CG_AGE, child, (void *)CG_AGE);
 	ksft_print_msg("demote_after_s=%d: status %lld; after %.1f s %lld pages left in zswap, none after %.1f s; at the end zswap %lld, disk %lld pages, zswpwb +%lld; %lld of %lu pagemap entries unchanged, %zu bad\n",
-		       AFTER_S, rc, res->secs, res->zswap_then, res->secs_all, res->zswap_pages,
+		       after_s, rc, res->secs, res->zswap_then, res->secs_all, res->zswap_pages,
 		       res->swap_pages, res->zswpwb, res->unchanged, NPAGES, res->bad);
-	ksft_test_result(rc == 0 && res->secs > 0 && res->secs <= AFTER_S + 1 + 3,
-			 "pages older than %d s went to disk within %d s + one 1 s interval + 3 s TCG slack\n",
-			 AFTER_S, AFTER_S);
+	ksft_test_result(rc == 0 && res->secs > 0 &&
+			 res->secs <= after_s + 1 + SLACK_S * time_scale(),
+			 "pages older than %d s went to disk within %d s + one 1 s interval + %d s TCG slack\n",
+			 after_s, after_s, SLACK_S * time_scale());
 	ksft_test_result(res->zswap_then >= (long long)NHOT * 9 / 10,
 			 "the coldest went: the %lu pages stored again during the wait were still in zswap then\n",
 			 NHOT);

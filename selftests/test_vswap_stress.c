@@ -35,7 +35,9 @@
  *
  *   test_vswap_stress [-d SECONDS] [-s MIB-PER-WORKER] [-n]
  *
- * Defaults: VSWAP_STRESS_SECS or 120 s, 80 MiB; -n: no fault injection.
+ * Defaults: VSWAP_STRESS_SECS or 120 s, VSWAP_STRESS_MIB or 80 MiB; -n: no
+ * fault injection.  The actors get 400 s to stop and the workers 900 s to
+ * check their pages, times VSWAP_TIME_SCALE (time_scale()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1050,6 +1052,8 @@ int main(int argc, char **argv)
 	size_t k;
 	int opt, i, status, tries;
 
+	if (getenv("VSWAP_STRESS_MIB"))
+		ws_pages = strtoul(getenv("VSWAP_STRESS_MIB"), NULL, 0) * MB / PAGE_SZ;
 	while ((opt = getopt(argc, argv, "d:s:n")) != -1) {
 		switch (opt) {
 		case 'd': secs = atoi(optarg); break;
@@ -1155,7 +1159,7 @@ int main(int argc, char **argv)
 	if (injecting)
 		inject_off(injected);
 	sh->stop = 1;
-	stuck += wait_all(apid, actor_names, NACTORS, 400, astatus);
+	stuck += wait_all(apid, actor_names, NACTORS, 400 * time_scale(), astatus);
 	for (i = 0; i < NACTORS; i++)
 		if (astatus[i] == -1 || !WIFEXITED(astatus[i]) || WEXITSTATUS(astatus[i])) {
 			ksft_print_msg("actor %s: %s %d\n", actor_names[i],
@@ -1170,7 +1174,7 @@ int main(int argc, char **argv)
 	}
 	ksft_print_msg("actors stopped at %.0f s; the workers check every page\n", now() - t0);
 	sh->stop_workers = 1;
-	stuck += wait_all(wpid, NULL, NWORKERS, 900, wstatus);
+	stuck += wait_all(wpid, NULL, NWORKERS, 900 * time_scale(), wstatus);
 	for (i = 0; i < NWORKERS; i++) {
 		struct wstat *s = &sh->w[i];
 

@@ -316,6 +316,27 @@ static void restore_at_exit(void)
 		write_file("/sys/kernel/mm/vswap/enabled", vswap_saved ? "1" : "0");
 }
 
+int time_scale(void)
+{
+	static int scale;
+	const char *env;
+	char *end;
+	long v;
+
+	if (scale)
+		return scale;
+	scale = 1;
+	env = getenv("VSWAP_TIME_SCALE");
+	if (env && *env) {
+		errno = 0;
+		v = strtol(env, &end, 10);
+		if (errno || *end || v < 1 || v > 20)
+			ksft_exit_fail_msg("VSWAP_TIME_SCALE=%s: want an integer from 1 to 20\n", env);
+		scale = v;
+	}
+	return scale;
+}
+
 const char *scratch_dir(void)
 {
 	const char *dir = getenv("VSWAP_SCRATCH");
@@ -810,6 +831,7 @@ bool wait_for_value(const char *what, long long (*read)(const void *arg), const 
 	bool ok = false;
 	int n;
 
+	tries *= time_scale();
 	for (n = 1; n <= tries; n++) {
 		v = read(arg);
 		/* a counter that cannot be read (-1) is never right */

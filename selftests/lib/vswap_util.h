@@ -148,12 +148,20 @@ long long swaps_used(const char *path, int *line);
 long long zswap_debugfs(const char *name);
 
 /*
+ * VSWAP_TIME_SCALE (an integer, 1 to 20; default 1): how much slower than
+ * the plain test kernel under TCG this kernel is expected to be. `make
+ * check-debug` sets it for the KASAN/lockdep kernel; tests multiply their
+ * waits, ages and deadlines by it, never their sizes or expected counts.
+ */
+int time_scale(void);
+
+/*
  * Idle checks: after a workload exits (or unmaps, or its file is removed),
  * what it held - virtual slots, zswap entries, disk slots, swap charges -
  * is released, but not necessarily by the time wait() returns: a folio
  * still under writeback, or one a killed task left in the swap cache,
  * keeps its slot a little longer. wait_for_value() reads a counter up to
- * @tries times, WAIT_GAP_MS apart, until it is @want (WAIT_EQ) or at most
+ * @tries times (times time_scale()), WAIT_GAP_MS apart, until it is @want (WAIT_EQ) or at most
  * @want (WAIT_LE). @reclaim_cg (NULL: none): write 1M to that cgroup's
  * memory.reclaim before every second retry, so that reclaim meets such
  * folios. It prints "idle: WHAT VALUE after N readings" and, when no
