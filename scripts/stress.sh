@@ -19,6 +19,8 @@ tmo=$((secs * 2 + 1200))
 
 echo "stress: ${secs}s, fault injection $([ "$inject" = 1 ] && echo "in the middle third" || echo off), kernel ${kbuild#$top/} (log: ${out#$top/})"
 start=$(date +%s)
+# a fresh checkout has no build/vm yet: the log goes beside the guest's directory
+mkdir -p "$(dirname "$out")" || exit 1
 append=()
 [ -n "${VSWAP_VM_APPEND:-}" ] && append=(-a "$VSWAP_VM_APPEND")
 "$top/scripts/vm" -k "$kbuild/arch/x86/boot/bzImage" "${append[@]}" -o "$out" -d 2G -d 64M -m 2G -c 2 -t $((tmo + 300)) -- \
