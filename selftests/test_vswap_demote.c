@@ -147,10 +147,7 @@ int main(void)
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	after_s = AFTER_S * time_scale();
 	wait_s = WAIT_S * time_scale();
-	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	res = shared_result(sizeof(*res));
 	vswap_test_setup(CG_AGE);
 	if (cg_create(CG_NEVER))
 		ksft_exit_fail_msg("cannot create %s\n", CG_NEVER);

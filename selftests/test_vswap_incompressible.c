@@ -234,10 +234,7 @@ int main(void)
 	ksft_set_plan(15);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
-	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	res = shared_result(sizeof(*res));
 	vswap_test_setup(CG_STORE);
 	/* zswap makes its debugfs files when it is first enabled */
 	if (zswap_debugfs("stored_incompressible_pages") < 0 ||

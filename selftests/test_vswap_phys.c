@@ -269,10 +269,7 @@ int main(void)
 	ksft_set_plan(20);
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
-	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	res = shared_result(sizeof(*res));
 	vswap_test_setup(CG_WB);
 	if (cg_create(CG_DISK) || cg_write(CG_DISK, "memory.zswap.max", "0") ||
 	    cg_create(CG_NOSWAP) || cg_write(CG_NOSWAP, "memory.zswap.max", "0") ||

@@ -185,10 +185,7 @@ int main(void)
 	if (!scratch_dir())
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	bpfdir = getenv("VSWAP_BPF_DIR");
-	res = mmap(NULL, sizeof(*res) + 64, PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	res = shared_result(sizeof(*res) + 64);
 	stop = (volatile int *)(res + 1);
 	vswap_test_setup(CG_Z);
 	if (cg_create(CG_D) || cg_create(CG_W) || cg_create(CG_P) ||

@@ -230,10 +230,7 @@ int main(void)
 		ksft_exit_skip("no scratch disk (VSWAP_SCRATCH unset)\n");
 	if (!bpfdir || !bpftool)
 		ksft_exit_fail_msg("VSWAP_BPF_DIR and BPFTOOL must be set\n");
-	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	res = shared_result(sizeof(*res));
 	vswap_test_setup(CG_A);
 	snprintf(want, sizeof(want), "%lu", SWAP_MAX_PAGES * PAGE_SZ);
 	if (cg_create(CG_M) || cg_write(CG_M, "memory.swap.max", want))

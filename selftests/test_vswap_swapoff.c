@@ -229,8 +229,7 @@ static int orphan(void *arg)
 
 static void test_swapoff_under_writer(void)
 {
-	struct writer_ctl *ctl = mmap(NULL, sizeof(*ctl), PROT_READ | PROT_WRITE,
-				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct writer_ctl *ctl = shared_result(sizeof(*ctl));
 	long long min0 = -1, maj0 = -1, min1 = -1, maj1 = -1, phys0, cached0, usecs;
 	long long pswpin0, pswpin1;
 	long p0, p1, p_end;
@@ -239,9 +238,6 @@ static void test_swapoff_under_writer(void)
 	bool faults;
 	pid_t pid;
 
-	if (ctl == MAP_FAILED)
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
-	memset(ctl, 0, sizeof(*ctl));
 	pid = spawn_in(CG_DISK, writer, ctl);
 	for (waited = 0; !__atomic_load_n(&ctl->ready, __ATOMIC_ACQUIRE); waited++) {
 		if (waited > 300 * 100 || waitpid(pid, NULL, WNOHANG) == pid)

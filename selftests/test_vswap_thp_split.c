@@ -172,10 +172,7 @@ int main(void)
 	dir = scratch_dir();
 	if (!dir)
 		ksft_exit_fail_msg("no scratch directory for a swapfile (VSWAP_SCRATCH)\n");
-	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	res = shared_result(sizeof(*res));
 	if (thp_set(THP_SYSFS "/enabled", "always") ||
 	    thp_set(THP_SYSFS "/hugepages-64kB/enabled", "always") ||
 	    thp_set(THP_SYSFS "/shmem_enabled", "advise"))

@@ -316,6 +316,15 @@ static void restore_at_exit(void)
 		write_file("/sys/kernel/mm/vswap/enabled", vswap_saved ? "1" : "0");
 }
 
+void *shared_result(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		ksft_exit_fail_msg("mmap of %zu shared bytes: %s\n", size, strerror(errno));
+	return p;
+}
+
 int time_scale(void)
 {
 	static int scale;

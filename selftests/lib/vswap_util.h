@@ -140,6 +140,12 @@ pid_t cg_spawn(const char *cg, int (*fn)(void *), void *arg);
  * child's exit status (0..255), 128+signal when it was killed, or -1.
  */
 int run_in_cgroup(const char *cg, int (*fn)(void *), void *arg);
+/*
+ * @size zeroed bytes shared with the children forked later (results a
+ * child of run_in_cgroup() or cg_spawn() reports back); a failed mmap
+ * ends the test.
+ */
+void *shared_result(size_t size);
 
 /* Used KiB of swap file or device @path in /proc/swaps, and its line (from 0), or -1. */
 long long swaps_used(const char *path, int *line);
