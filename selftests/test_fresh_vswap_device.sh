@@ -5,10 +5,7 @@
 # costs no memory while it holds nothing, and leaves physical swap devices
 # working as before.
 set -u
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
-check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/mm/vswap/stat; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 nswaps()  { tail -n +2 /proc/swaps | wc -l; }

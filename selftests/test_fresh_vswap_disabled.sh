@@ -6,10 +6,7 @@
 # to the swapfile with no virtual slot, and turning it on at run time (with
 # zswap) sends the next ones to virtual slots. Data intact either way.
 set -u
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
-check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/mm/vswap/stat; }
 vmstat()  { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # wait_for_value WHAT WANT CMD...: run CMD (it prints a number) up to 20

@@ -5,10 +5,8 @@
 # the options the rest of the suite relies on.
 set -u
 ksft_pass=0 ksft_fail=1 ksft_skip=4
-n=0 failed=0
+. "$(dirname "$0")/lib/tap.sh"
 
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
 
 echo "TAP version 13"
 echo "1..4"

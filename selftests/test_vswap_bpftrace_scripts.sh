@@ -12,10 +12,7 @@ bt=$top/tools/bpftrace
 helper=$top/build/selftests/helpers/pageout
 CG=/sys/fs/cgroup
 N=1024
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
-check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 out=$(mktemp)
 swap=${VSWAP_SCRATCH:-/tmp}/bt.swap
 # zswap as the test found it, put back on exit

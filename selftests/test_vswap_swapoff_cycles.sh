@@ -25,9 +25,7 @@ high=$((64 << 20))
 secs=${VSWAP_CYCLES_SECS:-40}
 cycles=3
 
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+. "$(dirname "$0")/lib/tap.sh"
 stat()   { awk -v k="$1" '$1 == k { print $2 }' "$cg/memory.stat"; }
 
 echo "TAP version 13"

@@ -19,11 +19,7 @@
 set -u
 N=512
 HOLD=20
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
-skip()   { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
-check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 
 echo "TAP version 13"
 if ! command -v bpftrace >/dev/null; then

@@ -11,10 +11,7 @@ V=${VSWAPCTL:-$top/build/vswapctl/vswapctl}
 helper=$top/build/selftests/helpers/pageout
 CG=/sys/fs/cgroup
 A=vswapctl-a B=vswapctl-b
-n=0 failed=0
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
-check()  { if eval "$1"; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 # py EXPR: the JSON document on stdin parses, and EXPR (with d bound to it) holds
 py() { python3 -c "import json,sys
 d = json.load(sys.stdin)

@@ -3,12 +3,10 @@
 # (test_upstream_*.sh): TAP helpers, and the zswap + swapfile set-up that
 # test_zswap and test_memcontrol need.
 
-n=0 failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 # zswap as the test found it, put back on exit
 zswap0=$(cat /sys/module/zswap/parameters/enabled)
 trap 'echo "$zswap0" > /sys/module/zswap/parameters/enabled' EXIT
-ok()     { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
 
 # upstream_setup BIN NAME: check BIN is built and the scratch disk is there,
 # turn zswap on and swap on a fresh 512M swapfile NAME.swap on the scratch
