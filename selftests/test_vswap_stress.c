@@ -100,6 +100,7 @@ struct shared {
 };
 
 static struct shared *sh;
+static double t_start;		/* when the workers started: messages say "at N s" */
 static int stress_secs;
 static size_t ws_pages = 80 * MB / PAGE_SZ;
 
@@ -507,14 +508,30 @@ static void sample_fill(void)
 		sh->fill_max_pct = used * 100 / size;
 }
 
+/* While a swapoff runs, say how much of the disk it still has to read, once a minute */
+static void swapoff_progress(void)
+{
+	static double last;
+
+	if (!sh->swapoff_busy || now() - last < 60)
+		return;
+	last = now();
+	ksft_print_msg("swapoff of %s running, %lld KiB still on it, at %.0f s\n", SMALL_DEV,
+		       swaps_used(SMALL_DEV, NULL), now() - t_start);
+}
+
 static void actor_swap(void)
 {
 	int err;
 	/*
-	 * The first halfway through: the ballast has filled the disk and it was
-	 * watched a while (a swapoff of it takes a minute under TCG)
+	 * The first halfway through, but after at most 2 minutes: the ballast
+	 * has filled the disk and it was watched a while.  A swapoff of the
+	 * full disk takes one to several minutes under TCG (more in a long
+	 * run, whose workers have more pages on it), and a late one would
+	 * not end before the actors' stop limit.
 	 */
-	double next = now() + (stress_secs * 0.5 > 20 ? stress_secs * 0.5 : 20);
+	double first = stress_secs * 0.5 < 120 ? stress_secs * 0.5 : 120;
+	double next = now() + (first > 20 ? first : 20);
 
 	while (!sh->stop) {
 		if (now() >= next) {
@@ -991,6 +1008,8 @@ static int wait_all(pid_t *pids, const char *const *names, int n, int secs, int 
 		}
 		if (left)
 			sleep_ms(200);
+		if (names)
+			swapoff_progress();
 	}
 	for (i = 0; i < n; i++) {
 		if (pids[i] <= 0)
@@ -1120,6 +1139,7 @@ int main(int argc, char **argv)
 		       NWORKERS, ws_pages * PAGE_SZ / MB, NCG, CG_MAX, secs,
 		       inject ? ", fault injection in the middle third" : "");
 	t0 = now();
+	t_start = t0;
 	for (i = 0; i < NWORKERS; i++) {
 		workers[i] = (struct worker){ .id = i, .st = &sh->w[i] };
 		fflush(stdout);
@@ -1141,6 +1161,7 @@ int main(int argc, char **argv)
 	t_inject_off = t0 + 2 * secs / 3.0;
 	while (now() < t0 + secs) {
 		sleep_ms(500);
+		swapoff_progress();
 		if (inject && !injecting && now() >= t_inject_on && now() < t_inject_off) {
 			sh->inject_started = 1;
 			if (inject_on())
