@@ -524,17 +524,19 @@ static void actor_swap(void)
 {
 	int err;
 	/*
-	 * The first halfway through, but after at most 2 minutes: the ballast
-	 * has filled the disk and it was watched a while.  A swapoff of the
-	 * full disk takes one to several minutes under TCG (more in a long
-	 * run, whose workers have more pages on it), and a late one would
-	 * not end before the actors' stop limit.
+	 * The first once the ballast has filled the disk and it was watched a
+	 * while (20 samples, at least 20 s in), or three quarters through the
+	 * run if the ballast is that slow (a debug kernel).  Not later: a
+	 * swapoff of the full disk takes one to several minutes under TCG,
+	 * each page it brings back charged to a cgroup at its limit, and one
+	 * that starts late does not end before the actors' stop limit.
 	 */
-	double first = stress_secs * 0.5 < 120 ? stress_secs * 0.5 : 120;
-	double next = now() + (first > 20 ? first : 20);
+	double earliest = now() + 20, latest = now() + stress_secs * 0.75, next = 0;
 
 	while (!sh->stop) {
-		if (now() >= next) {
+		if (!next && now() >= earliest && (sh->fill_samples >= 20 || now() >= latest))
+			next = now();
+		if (next && now() >= next) {
 			sh->swapoff_busy = 1;
 			if (swapoff(SMALL_DEV)) {
 				sh->swapoff_failed++;
