@@ -15,7 +15,8 @@
  *  - swap devices: /dev/vdb (small, the highest priority, so it stays
  *    more than half full and the allocator's full-device path runs)
  *    swapped off and on again in a cycle, a swapfile on the scratch disk
- *    always on;
+ *    always on; a swapoff still running at the stop is interrupted
+ *    (SIGUSR1), which puts the device back with its pages;
  *  - cgroups created, made to swap tmpfs pages, and removed while those
  *    pages are still swapped; the pages are read back afterwards;
  *  - swap policy: the default policy loaded and unloaded with vswapctl, a
@@ -91,6 +92,7 @@ struct shared {
 	struct wstat w[NWORKERS];
 	long long reclaims, zswap_max_changes, toggles;
 	long long swapoffs, swapoff_failed, swapons, swapon_failed;
+	long long swapoff_interrupted;	/* by the stop (SIGUSR1), the device left on */
 	long long fill_samples, fill_over_half, fill_max_pct;
 	long long pol_loads, pol_unloads, pol_ejections, pol_errors;
 	long long cg_created, cg_removed, cg_removed_swapped_kb, cg_pages;
@@ -520,8 +522,14 @@ static void swapoff_progress(void)
 		       swaps_used(SMALL_DEV, NULL), now() - t_start);
 }
 
+static void on_sigusr1(int sig)
+{
+	(void)sig;	/* only to interrupt a swapoff: see actor_swap() */
+}
+
 static void actor_swap(void)
 {
+	struct sigaction sa = { .sa_handler = on_sigusr1 };	/* no SA_RESTART */
 	int err;
 	/*
 	 * The first once the ballast has filled the disk and it was watched a
@@ -533,14 +541,28 @@ static void actor_swap(void)
 	 */
 	double earliest = now() + 20, latest = now() + stress_secs * 0.75, next = 0;
 
+	/* at the stop, main() interrupts a swapoff still running with SIGUSR1 */
+	sigaction(SIGUSR1, &sa, NULL);
+
 	while (!sh->stop) {
 		if (!next && now() >= earliest && (sh->fill_samples >= 20 || now() >= latest))
 			next = now();
 		if (next && now() >= next) {
 			sh->swapoff_busy = 1;
-			if (swapoff(SMALL_DEV)) {
+			err = swapoff(SMALL_DEV) ? errno : 0;
+			if (err == EINTR && sh->stop) {
+				/*
+				 * Interrupted by the stop: the kernel puts the
+				 * device back as it was, every page still on it
+				 * or back in memory; the workers check them all.
+				 */
+				sh->swapoff_interrupted++;
+				sh->swapoff_busy = 0;
+				break;
+			}
+			if (err) {
 				sh->swapoff_failed++;
-				ksft_print_msg("swapoff %s: %s\n", SMALL_DEV, strerror(errno));
+				ksft_print_msg("swapoff %s: %s\n", SMALL_DEV, strerror(err));
 			} else {
 				sh->swapoffs++;
 			}
@@ -549,7 +571,8 @@ static void actor_swap(void)
 			err = 0;
 			for (int t = 0; t < 20; t++) {
 				err = swapon(SMALL_DEV, SWAP_FLAG_PREFER | SMALL_PRIO) ? errno : 0;
-				if (err != EIO || !sh->inject_started)
+				/* EINTR: the stop's SIGUSR1 came after the swapoff */
+				if (err != EINTR && (err != EIO || !sh->inject_started))
 					break;
 				sleep_ms(500);
 			}
@@ -1182,6 +1205,9 @@ int main(int argc, char **argv)
 	if (injecting)
 		inject_off(injected);
 	sh->stop = 1;
+	/* a swapoff of a full /dev/vdb can take many minutes: interrupt it */
+	if (sh->swapoff_busy)
+		kill(apid[1], SIGUSR1);
 	stuck += wait_all(apid, actor_names, NACTORS, 400 * time_scale(), astatus);
 	for (i = 0; i < NACTORS; i++)
 		if (astatus[i] == -1 || !WIFEXITED(astatus[i]) || WEXITSTATUS(astatus[i])) {
@@ -1232,9 +1258,9 @@ int main(int argc, char **argv)
 		       (zout1 - zout0) * PAGE_SZ / 1073741824.0, (out1 - out0) * PAGE_SZ / 1073741824.0,
 		       (in1 - in0 + zin1 - zin0) * PAGE_SZ / 1073741824.0,
 		       (zin1 - zin0) * PAGE_SZ / 1073741824.0, (in1 - in0) * PAGE_SZ / 1073741824.0);
-	ksft_print_msg("memory.reclaim %lld, zswap.max changes %lld, vswap toggles %lld, swapoff %lld (failed %lld), swapon %lld (failed %lld)\n",
+	ksft_print_msg("memory.reclaim %lld, zswap.max changes %lld, vswap toggles %lld, swapoff %lld (failed %lld, interrupted by the stop %lld), swapon %lld (failed %lld)\n",
 		       sh->reclaims, sh->zswap_max_changes, sh->toggles, sh->swapoffs,
-		       sh->swapoff_failed, sh->swapons, sh->swapon_failed);
+		       sh->swapoff_failed, sh->swapoff_interrupted, sh->swapons, sh->swapon_failed);
 	ksft_print_msg("%s more than half full in %lld of %lld samples (at most %lld%%)\n",
 		       SMALL_DEV, sh->fill_over_half, sh->fill_samples, sh->fill_max_pct);
 	ksft_print_msg("policies: %lld loads, %lld unloads, %lld ejections, %lld errors\n",
