@@ -16,7 +16,8 @@
  *    more than half full and the allocator's full-device path runs)
  *    swapped off and on again in a cycle, a swapfile on the scratch disk
  *    always on; a swapoff still running at the stop is interrupted
- *    (SIGUSR1), which puts the device back with its pages;
+ *    (SIGUSR1) if an earlier one completed, which puts the device back
+ *    with its pages;
  *  - cgroups created, made to swap tmpfs pages, and removed while those
  *    pages are still swapped; the pages are read back afterwards;
  *  - swap policy: the default policy loaded and unloaded with vswapctl, a
@@ -1205,8 +1206,12 @@ int main(int argc, char **argv)
 	if (injecting)
 		inject_off(injected);
 	sh->stop = 1;
-	/* a swapoff of a full /dev/vdb can take many minutes: interrupt it */
-	if (sh->swapoff_busy)
+	/*
+	 * A swapoff of a full /dev/vdb can take many minutes: interrupt one
+	 * still running, unless none has completed yet (the run must see a
+	 * whole cycle; the actors' stop limit bounds the wait for it).
+	 */
+	if (sh->swapoff_busy && sh->swapoffs > 0)
 		kill(apid[1], SIGUSR1);
 	stuck += wait_all(apid, actor_names, NACTORS, 400 * time_scale(), astatus);
 	for (i = 0; i < NACTORS; i++)
