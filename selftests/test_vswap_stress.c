@@ -542,14 +542,16 @@ static void actor_swap(void)
 	struct sigaction sa = { .sa_handler = on_sigusr1 };	/* no SA_RESTART */
 	int err;
 	/*
-	 * The first once the ballast has filled the disk and it was watched a
-	 * while (20 samples, at least 20 s in), or three quarters through the
-	 * run if the ballast is that slow (a debug kernel).  Not later: a
-	 * swapoff of the full disk takes one to several minutes under TCG,
-	 * each page it brings back charged to a cgroup at its limit, and one
-	 * that starts late does not end before the actors' stop limit.
+	 * The first halfway through the run but at most 2 minutes in (at
+	 * least 20 s), once the disk was watched full a while (20 samples);
+	 * if it was not by then (a slow debug kernel), up to three quarters
+	 * through the run.  Not later: a swapoff of the full disk takes
+	 * several minutes under TCG, each page it brings back charged to a
+	 * cgroup at its limit, and it has to end within the actors' stop
+	 * limit.
 	 */
-	double earliest = now() + 20, latest = now() + stress_secs * 0.75, next = 0;
+	double first = stress_secs * 0.5 < 20 ? 20 : stress_secs * 0.5 > 120 ? 120 : stress_secs * 0.5;
+	double earliest = now() + first, latest = now() + stress_secs * 0.75, next = 0;
 
 	/* at the stop, main() interrupts a swapoff still running with SIGUSR1 */
 	sigaction(SIGUSR1, &sa, NULL);
