@@ -32,8 +32,9 @@
  * raises SIGBUS, and is counted as lost; it must be one the kernel counted
  * as a read error.  No other page may differ.
  *
- * At the end every page is checked, everything exits, and the virtual swap
- * counters must return to where they started.
+ * At the end the workers pause while the actors stop (a last swapoff
+ * finishes undisturbed), then every page is checked, everything exits, and
+ * the virtual swap counters must return to where they started.
  *
  *   test_vswap_stress [-d SECONDS] [-s MIB-PER-WORKER] [-n]
  *
@@ -392,7 +393,7 @@ static int worker_main(void *arg)
 	}
 	w->st->written += ws_pages;
 	next_fork = now() + 2;
-	while (!sh->stop_workers) {
+	while (!sh->stop) {
 		unsigned int op = rnd() % 1000;
 
 		i = rnd() % ws_pages;
@@ -431,6 +432,14 @@ static int worker_main(void *arg)
 		reap(w, false);
 	}
 	reap(w, true);
+	/*
+	 * Quiet while the actors stop: a swapoff still running brings every
+	 * page back charged to a cgroup at its limit, and with the workers
+	 * faulting and reclaiming beside it a slow kernel's swapoff read a
+	 * few KiB a minute and missed its stop limit.
+	 */
+	while (!sh->stop_workers)
+		sleep_ms(100);
 	/* Everything, once more */
 	for (i = 0; i < ws_pages; i++)
 		check_one(w, i, &w->st->final_verified, &w->st->mismatched, &w->st->lost);
