@@ -5,7 +5,9 @@
 # changed and refuses to discard kernel work that was not exported.
 #
 # Environment:
-#   KERNEL_TARBALL  path to linux-source-7.3.tar.xz (else fetched from Debian)
+#   KERNEL_TARBALL  path to linux-source-7.3.tar.xz (else build/'s copy, else
+#                   ../shared/kernel/'s beside the checkout, else fetched from
+#                   Debian, whose archive keeps only the newest backport)
 #   FORCE=1         discard local commits/changes in build/linux when re-syncing
 set -euo pipefail
 
@@ -132,6 +134,8 @@ if [ -n "${KERNEL_TARBALL:-}" ]; then
 	tarball=$KERNEL_TARBALL
 elif [ -f "$build/$KERNEL_TARBALL_NAME" ]; then
 	tarball=$build/$KERNEL_TARBALL_NAME
+elif [ -f "$top/../shared/kernel/$KERNEL_TARBALL_NAME" ]; then
+	tarball=$(cd "$top/../shared/kernel" && pwd)/$KERNEL_TARBALL_NAME
 else
 	tarball=$(fetch_tarball)
 fi
