@@ -87,7 +87,7 @@ struct wstat {
 
 /* Shared by every process of the run (MAP_SHARED anonymous memory) */
 struct shared {
-	volatile int stop;		/* the actors stop */
+	volatile int stop;		/* the actors stop, the workers pause */
 	volatile int stop_workers;	/* the workers check everything and exit */
 	volatile int inject_started;	/* fault injection has been switched on */
 	volatile int swapoff_busy;	/* /dev/vdb is being swapped off, or just came back */
