@@ -17,8 +17,13 @@ check: tools kernel-vanilla
 # kernel runs the firmware's _PRT method past ACPI's 30-second loop
 # timeout, and the virtio devices would get no interrupt routing; the
 # BIOS's PIRQ table gives the same routing without AML.
+# no5lvl: with QEMU's -cpu max the guest gets 5-level paging, and while
+# identify_cpu() rebuilds the boot CPU's feature bits (LA57 clear for a
+# moment, interrupts already on) an interrupt's instrumented code made
+# KASAN report a "wild-memory-access" on the 5-level direct map at boot,
+# in 2 of 4 guests of one run: upstream early-boot code, not vswap's.
 check-debug: tools kernel-debug
-	@VSWAP_VM_APPEND=pci=noacpi VSWAP_KBUILD=$(KOBJ_DEBUG) VSWAP_CHECK_OUT=$(B)/vm/check-debug VM_TIMEOUT=$${VM_TIMEOUT:-10800} \
+	@VSWAP_VM_APPEND="pci=noacpi no5lvl" VSWAP_KBUILD=$(KOBJ_DEBUG) VSWAP_CHECK_OUT=$(B)/vm/check-debug VM_TIMEOUT=$${VM_TIMEOUT:-10800} \
 		VSWAP_TEST_TIMEOUT=$${VSWAP_TEST_TIMEOUT:-3600} VSWAP_FRESH_TIMEOUT=3000 VSWAP_UPSTREAM=0 \
 		VSWAP_TIME_SCALE=$${VSWAP_TIME_SCALE:-4} VSWAP_STRESS_MIB=$${VSWAP_STRESS_MIB:-32} \
 		VSWAP_EXCLUDE="$${VSWAP_EXCLUDE-test_upstream_*}" $(TOP)/scripts/check.sh
