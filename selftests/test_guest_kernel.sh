@@ -1,15 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The guest runs the kernel we built: its release matches the build tree,
-# its BTF is exported (BPF CO-RE needs it) and the configuration carries
-# the options the rest of the suite relies on.
+# its BTF is exported (BPF CO-RE needs it), the configuration carries
+# the options the rest of the suite relies on, and every CPU scripts/vm
+# gave the guest is online (a kernel that boots on one CPU never shows
+# the suite two CPUs racing).
 set -u
 ksft_pass=0 ksft_fail=1 ksft_skip=4
 . "$(dirname "$0")/lib/tap.sh"
 
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..5"
 
 want=${VSWAP_KERNEL_RELEASE:-}
 have=$(uname -r)
@@ -43,6 +45,16 @@ if grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts && grep -qw memory /sys/fs/cg
 	ok "cgroup v2 is mounted with the memory controller"
 else
 	not_ok "cgroup v2 is mounted with the memory controller"
+fi
+
+want=${VSWAP_VM_CPUS:-}
+have=$(nproc)
+if [ -n "$want" ] && [ "$have" = "$want" ]; then
+	ok "all $have CPUs given to the guest are online"
+else
+	echo "# online CPUs: $have ($(cat /sys/devices/system/cpu/online)), scripts/vm gave: ${want:-<VSWAP_VM_CPUS unset>}"
+	dmesg | grep -E 'APIC disabled|No local APIC|SMP disabled|smp: Brought up' | sed 's/^/# dmesg: /' | head -n 5
+	not_ok "all CPUs given to the guest are online"
 fi
 
 [ $failed -eq 0 ] && exit $ksft_pass
