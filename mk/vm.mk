@@ -13,11 +13,11 @@ check: tools kernel-vanilla
 # (VSWAP_STRESS_MIB).  The kernel tree's own selftests (test_upstream_*)
 # are left out (VSWAP_EXCLUDE; set it empty to run them): they take over
 # 20 minutes here and compare nothing.  Not part of `make check`.
-# pci=noacpi: under TCG the debug
-# kernel runs the firmware's _PRT method past ACPI's 30-second loop
-# timeout, and the virtio devices would get no interrupt routing; the
-# BIOS's MP table gives the same routing without AML (debug.config has
-# X86_MPPARSE, or the kernel would turn the APIC off: one CPU).
+# pci=noacpi: under TCG the debug kernel runs the firmware's _PRT method
+# past ACPI's 30-second loop timeout, and the virtio devices would get no
+# interrupt routing; the BIOS's MP table gives the same routing without
+# AML (debug.config has X86_MPPARSE, or the kernel would turn the APIC
+# off: one CPU).
 # no5lvl: with QEMU's -cpu max the guest gets 5-level paging, and while
 # identify_cpu() rebuilds the boot CPU's feature bits (LA57 clear for a
 # moment, interrupts already on) an interrupt's instrumented code made
