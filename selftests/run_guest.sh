@@ -87,7 +87,8 @@ zsw=/sys/module/zswap/parameters
 state_files=(/sys/kernel/mm/vswap/enabled $zsw/enabled $zsw/compressor $zsw/max_pool_percent
 	     $zsw/accept_threshold_percent $zsw/shrinker_enabled
 	     /sys/kernel/mm/transparent_hugepage/enabled /sys/kernel/mm/transparent_hugepage/defrag
-	     /sys/kernel/mm/transparent_hugepage/hugepages-*/enabled)
+	     /sys/kernel/mm/transparent_hugepage/hugepages-*/enabled
+	     /proc/sys/vm/min_free_kbytes)
 declare -A boot_state
 for f in "${state_files[@]}"; do
 	[ -r "$f" ] && boot_state[$f]=$(cat "$f")
