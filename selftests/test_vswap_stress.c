@@ -1368,9 +1368,17 @@ int main(int argc, char **argv)
 		}
 		read_stats(end);
 		zs1 = zswap_stored();
-		base_ok = zs1 == zs0;
+		/*
+		 * Earlier tests' global reclaim (test_vswap_kswapd, upstream
+		 * test_zswap) leaves pages of the guest's other processes in
+		 * virtual slots, counted in the start; those processes may
+		 * fault them back in meanwhile (zswap -> cached) or free them.
+		 * So no count may end above its start; the slot total bounds
+		 * the swap cache.
+		 */
+		base_ok = zs1 <= zs0;
 		for (k = 0; k < NSTAT - 1; k++)
-			base_ok &= end[k] == base[k];
+			base_ok &= !strcmp(stat_keys[k], "cached") || end[k] <= base[k];
 	}
 	ksft_print_msg("vswap slots %lld (start %lld), zswap %lld, zero %lld, phys %lld, cached %lld, poisoned %lld; zswap stored pages %lld (start %lld) after %d readings\n",
 		       end[0], base[0], end[1], end[2], end[3], end[4], end[5], zs1, zs0, tries);
@@ -1382,7 +1390,7 @@ int main(int argc, char **argv)
 			ksft_print_msg("(the listing failed)\n");
 		show_state(NULL);
 	}
-	ksft_test_result(base_ok, "counters back to where they started once everything exited\n");
+	ksft_test_result(base_ok, "counters back to (at most) where they started once everything exited\n");
 	ksft_test_result(vswap_audit(20, cmd, sizeof(cmd)) == 0,
 			 "no virtual slot without a backend; the statistics agree with the clusters (%s)\n",
 			 cmd);
