@@ -102,21 +102,17 @@ static long long pages_of(const char *key)
 static int stat_snapshot(long long *zswapped, long long *vswap_zswap)
 {
 	static char buf[16384];
-	const char *p;
 
 	if (cg_read(CG, "memory.stat", buf, sizeof(buf)) < 0)
 		return -1;
-	*zswapped = *vswap_zswap = -1;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (!strncmp(p, "zswapped ", 9))
-			*zswapped = atoll(p + 9) / (long long)PAGE_SZ;
-		else if (!strncmp(p, "vswap_zswap ", 12))
-			*vswap_zswap = atoll(p + 12) / (long long)PAGE_SZ;
-	}
+	*zswapped = keyed_value(buf, "zswapped");
+	*vswap_zswap = keyed_value(buf, "vswap_zswap");
 	if (*zswapped < 0 || *vswap_zswap < 0) {
 		ksft_print_msg("memory.stat of %s has no zswapped or vswap_zswap\n", CG);
 		return -1;
 	}
+	*zswapped /= (long long)PAGE_SZ;
+	*vswap_zswap /= (long long)PAGE_SZ;
 	return 0;
 }
 

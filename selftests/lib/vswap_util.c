@@ -220,8 +220,7 @@ long long cg_read_ll(const char *cg, const char *file)
 	return strtoll(buf, NULL, 10);
 }
 
-/* Value of "key value" line @key in a text of such lines, or -1. */
-static long long keyed_value(const char *text, const char *key)
+long long keyed_value(const char *text, const char *key)
 {
 	size_t klen = strlen(key);
 	const char *p = text;

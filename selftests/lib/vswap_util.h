@@ -49,6 +49,8 @@ void swapoff_all(void);
  * cgroup @cg created (NULL: none). Exits the test as failed on error.
  */
 void vswap_test_setup(const char *cg);
+/* Value of "key value" line @key in a text of such lines, or -1. */
+long long keyed_value(const char *text, const char *key);
 /* A key of a cgroup's "key value" file (memory.events, ...); -1 when absent. */
 long long cg_keyed(const char *cg, const char *file, const char *key);
 /* memory.events key of a cgroup; -1 when absent. */
